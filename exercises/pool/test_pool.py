@@ -1,0 +1,78 @@
+"""Public tests for the pool exercise. Run them with `grader check pool`
+(or `pytest` in this folder)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pool
+import pytest
+
+from grader.testing import call_with_deadline
+
+DEADLINE = 20.0  # seconds: a hang fails the test with a stack instead of blocking forever
+
+pytestmark = pytest.mark.timeout_s(60)
+
+
+def sha512(data: bytes) -> str:
+    return hashlib.sha512(data).hexdigest()
+
+
+def make_tree(root) -> dict[str, bytes]:
+    """Write a small tree of files under ``root``; return {path: content}."""
+    contents = {
+        "readme.txt": b"hello, pool\n",
+        "data.bin": bytes(range(256)) * 300,  # 76,800 bytes: more than one chunk
+        os.path.join("sub", "notes.txt"): b"in a subfolder\n",
+        os.path.join("sub", "deeper", "leaf.txt"): b"two levels down\n",
+    }
+    written = {}
+    for rel, data in contents.items():
+        path = os.path.join(str(root), rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        written[path] = data
+    return written
+
+
+def digest_tree(topdir: str, **kwargs):
+    return call_with_deadline(pool.digest_tree, topdir, timeout=DEADLINE,
+                              what=f"digest_tree({topdir!r})", **kwargs)
+
+
+def test_compute_digest_matches_hashlib(tmp_path):
+    data = b"The quick brown fox jumps over the lazy dog\n" * 5000  # ~220 kB, several chunks
+    path = tmp_path / "fox.txt"
+    path.write_bytes(data)
+    got = pool.compute_digest(str(path))
+    assert got == sha512(data), (
+        "compute_digest must return hashlib.sha512(<all the file's bytes>).hexdigest(), "
+        "a 128-character hex string; feed every chunk to the same hash object."
+    )
+
+
+def test_keys_are_the_file_paths(tmp_path):
+    tree = make_tree(tmp_path)
+    result = digest_tree(str(tmp_path))
+    assert isinstance(result, dict), f"digest_tree should return a dict, got {type(result)}"
+    keys = {os.fspath(k) for k in result}
+    missing = sorted(set(tree) - keys)
+    extra = sorted(keys - set(tree))
+    assert not missing and not extra, (
+        f"the keys should be the paths of every file under topdir "
+        f"(os.path.join(dirpath, name) from os.walk, subfolders included).\n"
+        f"missing: {missing}\nnot expected (directories are not files): {extra}"
+    )
+
+
+def test_digest_tree_matches_hashlib(tmp_path):
+    tree = make_tree(tmp_path)
+    result = digest_tree(str(tmp_path))
+    got = {os.fspath(k): v for k, v in result.items()}
+    for path, data in tree.items():
+        assert got.get(path) == sha512(data), (
+            f"wrong digest for {path}: expected hashlib.sha512 of its bytes, got {got.get(path)!r}"
+        )

@@ -1,0 +1,197 @@
+"""course.toml: the course as data. Loading checks every key and reports the
+first problem in one line that names the key, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+COURSE_FILE = "course.toml"
+
+
+class CourseError(Exception):
+    """course.toml is missing or malformed; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-run resource limits."""
+
+    memory_mb: int = 4096
+    cpu_seconds: int = 300
+    file_size_mb: int = 64
+    open_files: int = 1024
+    output_kb: int = 64
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: its entry in course.toml and where its files are."""
+
+    slug: str
+    title: str
+    part: int
+    files: tuple[str, ...]
+    points: float
+    timeout: float  # the whole run of the exercise's tests
+    test_timeout: float  # each test
+    root: Path
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def exercise_dir(self) -> Path:
+        return self.root / "exercises" / self.slug
+
+    @property
+    def hidden_dir(self) -> Path:
+        return self.root / "hidden" / self.slug
+
+    @property
+    def solution_dir(self) -> Path:
+        return self.root / "solutions" / self.slug
+
+    @property
+    def public_tests(self) -> list[Path]:
+        return sorted(self.exercise_dir.glob("test_*.py"))
+
+    @property
+    def hidden_tests(self) -> list[Path]:
+        return sorted(self.hidden_dir.glob("test_*.py"))
+
+    def stub_files(self) -> dict[str, Path]:
+        return {name: self.exercise_dir / name for name in self.files}
+
+    def solution_files(self) -> dict[str, Path]:
+        return {name: self.solution_dir / name for name in self.files}
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole course."""
+
+    root: Path
+    title: str
+    version: str
+    exercises: dict[str, Exercise]
+
+    def select(self, slugs: list[str] | None) -> list[Exercise]:
+        """The named exercises (all when None); unknown slugs are an error."""
+        if not slugs:
+            return list(self.exercises.values())
+        unknown = [s for s in slugs if s not in self.exercises]
+        if unknown:
+            raise CourseError(f"unknown exercise {unknown[0]!r}; known: "
+                              f"{', '.join(self.exercises)}")
+        return [self.exercises[s] for s in slugs]
+
+
+def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+          default: Any = ..., positive: bool = False) -> Any:
+    if key not in table:
+        if default is ...:
+            raise CourseError(f"{where}: missing key '{key}'")
+        return default
+    value = table[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        names = " or ".join(k.__name__ for k in kinds)
+        raise CourseError(f"{where}: key '{key}' must be {names}, got {value!r}")
+    if positive and value <= 0:
+        raise CourseError(f"{where}: key '{key}' must be positive, got {value!r}")
+    return value
+
+
+_NUM = (int, float)
+_DEFAULT_KEYS = {"timeout", "test_timeout", "memory_mb", "cpu_seconds", "file_size_mb",
+                 "open_files", "output_kb"}
+_EXERCISE_KEYS = {"slug", "title", "part", "files", "points"} | _DEFAULT_KEYS
+
+
+def _limits(table: dict[str, Any], where: str, base: Limits) -> Limits:
+    return Limits(**{
+        name: _get(table, name, int, where, getattr(base, name), positive=True)
+        for name in ("memory_mb", "cpu_seconds", "file_size_mb", "open_files", "output_kb")
+    })
+
+
+def _unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(table) - allowed)
+    if extra:
+        raise CourseError(f"{where}: unknown key '{extra[0]}' (allowed: "
+                          f"{', '.join(sorted(allowed))})")
+
+
+def load_course(root: Path | str) -> Course:
+    """Load and check ``root/course.toml``."""
+    root = Path(root).resolve()
+    path = root / COURSE_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"{path}: not found (run from the course folder or pass --course)")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{path}: not valid TOML: {exc}")
+    _unknown(data, {"course", "defaults", "exercise"}, COURSE_FILE)
+    meta = _get(data, "course", dict, COURSE_FILE, {})
+    defaults = _get(data, "defaults", dict, COURSE_FILE, {})
+    _unknown(defaults, _DEFAULT_KEYS, "[defaults]")
+    timeout = _get(defaults, "timeout", _NUM, "[defaults]", 120, positive=True)
+    test_timeout = _get(defaults, "test_timeout", _NUM, "[defaults]", 10, positive=True)
+    limits = _limits(defaults, "[defaults]", Limits())
+    entries = _get(data, "exercise", list, COURSE_FILE, [])
+    exercises: dict[str, Exercise] = {}
+    for i, entry in enumerate(entries):
+        where = f"[[exercise]] #{i + 1}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where}: must be a table")
+        slug = _get(entry, "slug", str, where)
+        where = f"[[exercise]] '{slug}'"
+        _unknown(entry, _EXERCISE_KEYS, where)
+        if not slug.isidentifier():
+            raise CourseError(f"{where}: key 'slug' must be a Python identifier, got {slug!r}")
+        if slug in exercises:
+            raise CourseError(f"{where}: duplicate slug")
+        files = _get(entry, "files", list, where)
+        if not files or not all(isinstance(f, str) and f.endswith(".py") and "/" not in f
+                                for f in files):
+            raise CourseError(f"{where}: key 'files' must be a non-empty list of .py file "
+                              f"names, got {files!r}")
+        exercise = Exercise(
+            slug=slug,
+            title=_get(entry, "title", str, where),
+            part=_get(entry, "part", int, where, positive=True),
+            files=tuple(files),
+            points=float(_get(entry, "points", _NUM, where, positive=True)),
+            timeout=float(_get(entry, "timeout", _NUM, where, timeout, positive=True)),
+            test_timeout=float(_get(entry, "test_timeout", _NUM, where, test_timeout,
+                                    positive=True)),
+            root=root,
+            limits=_limits(entry, where, limits),
+        )
+        if not exercise.exercise_dir.is_dir():
+            raise CourseError(f"{where}: folder {exercise.exercise_dir} does not exist")
+        exercises[slug] = exercise
+    return Course(root=root, title=_get(meta, "title", str, "[course]", "Course"),
+                  version=str(_get(meta, "version", (str, int), "[course]", "0")),
+                  exercises=exercises)
+
+
+def find_course_root(explicit: str | None = None) -> Path:
+    """The course folder: ``--course``, ``$GRADER_COURSE``, the nearest folder
+    above the current one holding course.toml, or the one this grader ships in."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("GRADER_COURSE"):
+        return Path(os.environ["GRADER_COURSE"])
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / COURSE_FILE).is_file():
+            return folder
+    packaged = Path(__file__).resolve().parent.parent
+    if (packaged / COURSE_FILE).is_file():
+        return packaged
+    raise CourseError("no course.toml here or above; run from the course folder or pass "
+                      "--course DIR")

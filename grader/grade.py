@@ -1,0 +1,145 @@
+"""Grading: one exercise of one submission, and whole submissions. Turns a
+run's outcome into the results model, scoring tests by their weights and
+every test that did not report as failed, with the reason."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course import Course, Exercise
+from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
+from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
+from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade."""
+
+    hidden: bool = True  # run the hidden tests too (instructors), or public only (students)
+    seed: int = 0
+    keep_dir: bool = False
+
+
+_expected_cache: dict[tuple[str, bool], list[CollectedTest]] = {}
+
+
+def test_files(exercise: Exercise, hidden: bool) -> list[Path]:
+    return exercise.public_tests + (exercise.hidden_tests if hidden else [])
+
+
+def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
+             collect_only: bool = False) -> RunSpec:
+    return RunSpec(files=files, tests=test_files(exercise, options.hidden),
+                   test_timeout=exercise.test_timeout, timeout=exercise.timeout,
+                   limits=exercise.limits, seed=options.seed, collect_only=collect_only,
+                   keep_dir=options.keep_dir)
+
+
+def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
+    """The tests every run must report on, collected once against the stub
+    (which ships with the exercise and imports cleanly)."""
+    key = (exercise.slug, hidden)
+    if key not in _expected_cache:
+        outcome = run_tests(spec_for(exercise, exercise.stub_files(), Options(hidden=hidden),
+                                     collect_only=True))
+        if outcome.collection_error or not outcome.collected:
+            raise RuntimeError(f"exercise {exercise.slug!r}: its tests cannot be collected "
+                               f"against the stub:\n{outcome.collection_error or outcome.output}")
+        _expected_cache[key] = outcome.collected
+    return _expected_cache[key]
+
+
+def _shares(expected: list[CollectedTest], points: float) -> dict[str, float]:
+    total = sum(t.weight for t in expected) or 1.0
+    return {t.nodeid: points * t.weight / total for t in expected}
+
+
+def _all_tests(expected: list[CollectedTest], points: float, status: Status,
+               message: str) -> list[TestResult]:
+    shares = _shares(expected, points)
+    return [TestResult(name=t.nodeid, status=status, score=0.0,
+                       max_score=round(shares[t.nodeid], 4), message=message,
+                       hidden=_is_hidden(t.nodeid)) for t in expected]
+
+
+def _is_hidden(nodeid: str) -> bool:
+    return nodeid.split("::", 1)[0].endswith("_hidden.py")
+
+
+def score_outcome(exercise: Exercise, expected: list[CollectedTest],
+                  outcome: RunOutcome) -> ExerciseResult:
+    """The results model for one run: every expected test scored, the ones that
+    did not report scored 0 with the reason."""
+    result = ExerciseResult(slug=exercise.slug, status=Status.PASSED,
+                            max_score=exercise.points, output=outcome.output)
+    if outcome.collection_error:
+        result.message = ("Your file could not be imported, so no test could run:\n"
+                          + outcome.collection_error)
+        result.tests = _all_tests(expected, exercise.points, Status.ERROR,
+                                  "not run: the file failed to import (see above)")
+        result.status = Status.ERROR
+        return result
+    shares = _shares(expected, exercise.points)
+    why_missing = "; ".join(outcome.notes) or "the test process ended before this test ran"
+    for test in expected:
+        got = outcome.tests.get(test.nodeid)
+        if got is None:
+            status, message, duration = Status.ERROR, f"did not run: {why_missing}", 0.0
+        else:
+            status, message, duration = Status(got.status), got.message, got.duration
+        share = round(shares[test.nodeid], 4)
+        result.tests.append(TestResult(
+            name=test.nodeid, status=status, score=share if status is Status.PASSED else 0.0,
+            max_score=share, message=message, duration=round(duration, 3),
+            hidden=_is_hidden(test.nodeid)))
+    result.status = worst([t.status for t in result.tests])
+    if outcome.notes:
+        result.message = "\n".join(outcome.notes)
+    return result
+
+
+def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) -> ExerciseResult:
+    """Grade one exercise of a submission folder (None: nothing submitted)."""
+    expected = expected_tests(exercise, options.hidden)
+    files: dict[str, Path] = {}
+    missing = []
+    for name in exercise.files:
+        found = find_file(folder, name) if folder is not None else None
+        if found is None:
+            missing.append(name)
+        else:
+            files[name] = found
+    if missing:
+        message = f"{', '.join(missing)} was not found in the submission"
+        return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
+                              max_score=exercise.points, message=message,
+                              tests=_all_tests(expected, exercise.points, Status.MISSING,
+                                               message))
+    outcome = run_tests(spec_for(exercise, files, options), expected)
+    result = score_outcome(exercise, expected, outcome)
+    result.seed = options.seed
+    return result
+
+
+def grade_submission(course: Course, submission: Submission, exercises: list[Exercise],
+                     options: Options,
+                     on_exercise: Callable[[str], None] | None = None) -> StudentResult:
+    """Grade every given exercise of one student's submission."""
+    result = StudentResult(student=submission.student)
+    scratch = temp_folder()
+    try:
+        try:
+            folder: Path | None = unpack(submission, scratch)
+        except SubmissionError as exc:
+            folder, result.message = None, str(exc)
+        for exercise in exercises:
+            if on_exercise:
+                on_exercise(exercise.slug)
+            result.exercises[exercise.slug] = grade_exercise(exercise, folder, options)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result

@@ -1,0 +1,119 @@
+"""The one results model. Every report (results.json, feedback.md, the
+gradebook, JUnit XML, the terminal table) is rendered from these classes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """What happened to a test or an exercise."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the student's file failed to import, or the test could not run
+    TIMEOUT = "timeout"
+    MISSING = "missing"  # the student's file is not in the submission
+
+
+# Most severe first: an exercise takes the most severe status of its tests.
+SEVERITY = [Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.FAILED, Status.PASSED]
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The most severe of ``statuses`` (``passed`` for none)."""
+    return min(statuses, key=SEVERITY.index, default=Status.PASSED)
+
+
+@dataclass
+class TestResult:
+    """One test of one exercise."""
+
+    name: str
+    status: Status
+    score: float
+    max_score: float
+    message: str = ""
+    duration: float = 0.0
+    hidden: bool = False
+    diagnosis: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = str(self.status)
+        if self.diagnosis is None:
+            del data["diagnosis"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TestResult:
+        return cls(**{**data, "status": Status(data["status"])})
+
+
+@dataclass
+class ExerciseResult:
+    """One exercise of one submission."""
+
+    slug: str
+    status: Status
+    max_score: float
+    tests: list[TestResult] = field(default_factory=list)
+    message: str = ""  # exercise-wide: import traceback, missing file, crash
+    output: str = ""  # the run's captured stdout/stderr, capped
+    seed: int | None = None
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.score for t in self.tests), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": str(self.status),
+            "message": self.message,
+            "output": self.output,
+            "seed": self.seed,
+            "tests": [t.to_dict() for t in self.tests],
+        }
+
+    @classmethod
+    def from_dict(cls, slug: str, data: dict[str, Any]) -> ExerciseResult:
+        return cls(slug=slug, status=Status(data["status"]), max_score=data["max_score"],
+                   tests=[TestResult.from_dict(t) for t in data.get("tests", [])],
+                   message=data.get("message", ""), output=data.get("output", ""),
+                   seed=data.get("seed"))
+
+
+@dataclass
+class StudentResult:
+    """Everything graded for one submission."""
+
+    student: str
+    exercises: dict[str, ExerciseResult] = field(default_factory=dict)
+    message: str = ""  # submission-wide problems (unreadable zip, ...)
+
+    @property
+    def score(self) -> float:
+        return round(sum(e.score for e in self.exercises.values()), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(e.max_score for e in self.exercises.values()), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "student": self.student,
+            "score": self.score,
+            "max_score": self.max_score,
+            "message": self.message,
+            "exercises": {slug: e.to_dict() for slug, e in self.exercises.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StudentResult:
+        return cls(student=data["student"], message=data.get("message", ""),
+                   exercises={slug: ExerciseResult.from_dict(slug, e)
+                              for slug, e in data["exercises"].items()})

@@ -1,0 +1,205 @@
+"""The grader's pytest plugin: the only bridge between a graded child process
+and the grader.
+
+Loaded in every pytest run of the project's venv (entry point ``pytest11``), so
+the markers and per-test seeds also work when a student runs ``pytest``
+directly. Grading mode (``--grader-events PATH``, given by the grader's child
+process) adds: an event stream the parent reads while the run goes on (what
+was collected, which test is running, how each ended), a time limit per test
+that fails just that test with every thread's stack, and the grader's verdict
+per test in pytest-json-report's report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from typing import Any
+
+import pytest
+
+from grader.testing import switches
+from grader.testing.deadline import DeadlineExceeded
+
+OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("grader")
+    group.addoption("--grader-events", default=None,
+                    help="grading mode: write the grader's JSON-lines event stream here")
+    group.addoption("--grader-test-timeout", type=float, default=10.0,
+                    help="seconds each test may take (@pytest.mark.timeout_s overrides)")
+    group.addoption("--grader-student-dir", default=None,
+                    help="folder of the student's files (their frames are shown)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "weight(n): this test's share of the exercise's points "
+                            "(default 1)")
+    config.addinivalue_line("markers", "timeout_s(seconds): this test's own time limit")
+    config.addinivalue_line("markers", "cpu_sensitive: must not share the CPU with other "
+                            "graded runs")
+    events = config.getoption("--grader-events", None)
+    if events:
+        config.pluginmanager.register(GradingSession(config, events), "grader-session")
+
+
+@pytest.fixture(autouse=True)
+def _grader_seed(request: pytest.FixtureRequest):
+    """Give each test its own seed, derived from the run's base seed."""
+    switches.set_current_seed(switches.seed_for(request.node.nodeid.split("::", 1)[-1]))
+    yield
+    switches.set_current_seed(None)
+
+
+@pytest.fixture
+def seed() -> int:
+    """The running test's seed (for tests that draw their own random numbers)."""
+    return switches.current_seed()
+
+
+class TestTimeout(BaseException):  # noqa: N818 - reads well in a student's report
+    """Raised in the main thread when a test runs past its time limit."""
+
+    __test__ = False
+
+
+def weight_of(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("weight")
+    return float(marker.args[0]) if marker and marker.args else 1.0
+
+
+def timeout_of(item: pytest.Item, default: float) -> float:
+    marker = item.get_closest_marker("timeout_s")
+    return float(marker.args[0]) if marker and marker.args else default
+
+
+def _cap(text: str, limit: int = OUTPUT_CAP) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[... {len(text) - limit} more characters cut ...]"
+
+
+class GradingSession:
+    """Grading-mode hooks, registered only when ``--grader-events`` is given."""
+
+    def __init__(self, config: pytest.Config, events_path: str) -> None:
+        from grader.runner import stacks
+
+        self._stacks = stacks
+        self.fd = os.open(events_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self.default_timeout: float = config.getoption("--grader-test-timeout")
+        student_dir = config.getoption("--grader-student-dir")
+        self.student_dir = os.path.realpath(student_dir) + os.sep if student_dir else None
+        if student_dir:
+            stacks.set_student_dirs(student_dir)
+        self.results: dict[str, dict[str, Any]] = {}
+        self.current: pytest.Item | None = None
+        self.current_timeout = 0.0
+        self.fired = False
+
+    def emit(self, **event: Any) -> None:
+        os.write(self.fd, (json.dumps(event) + "\n").encode())
+
+    # -- collection ---------------------------------------------------------
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.emit(event="collect_error", nodeid=report.nodeid,
+                      message=_cap(str(report.longreprtext), 20000))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.emit(event="collected", tests=[
+            {"nodeid": item.nodeid, "weight": weight_of(item),
+             "timeout": timeout_of(item, self.default_timeout)}
+            for item in session.items])
+
+    # -- running ------------------------------------------------------------
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
+        self.current, self.fired = item, False
+        self.current_timeout = timeout_of(item, self.default_timeout)
+        self.results[item.nodeid] = {"status": "passed", "message": "", "duration": 0.0}
+        self.emit(event="start", nodeid=item.nodeid, timeout=self.current_timeout,
+                  time=time.time())
+        previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.current_timeout)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            self.current = None
+            self.emit(event="end", nodeid=item.nodeid, **self.results[item.nodeid])
+
+    def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.fired:  # the test's clean-up hangs too: interrupt it again
+            signal.setitimer(signal.ITIMER_REAL, 2.0)
+            raise TestTimeout("the test's clean-up did not finish either")
+        self.fired = True
+        text = self._stacks.format_threads(frame)
+        run_dir = os.environ.get("GRADER_RUN_DIR")
+        if run_dir:
+            from grader.runner import procs
+
+            children = procs.descendants({os.getpid()})
+            if children:
+                text += "\n\nChild processes:\n" + self._stacks.request_dumps(children, run_dir)
+        signal.setitimer(signal.ITIMER_REAL, 3.0)  # time for the test's clean-up
+        raise TestTimeout(
+            f"this test did not finish within its time limit of {self.current_timeout:g} s. "
+            f"Where every thread was at that moment:\n{text}")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        result = self.results.setdefault(item.nodeid, {"status": "passed", "message": "",
+                                                       "duration": 0.0})
+        result["duration"] = round(result["duration"] + report.duration, 4)
+        if report.skipped and call.when != "teardown":
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            result.update(status="failed", message=f"the test was skipped: {reason}")
+        elif report.failed and result["status"] == "passed":
+            excinfo = call.excinfo
+            if excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
+                status = "timeout"
+            else:
+                status = "failed" if call.when == "call" else "error"
+            message = self._describe(excinfo, report)
+            if call.when != "call":
+                message = f"in the test's {call.when}: {message}"
+            result.update(status=status, message=message)
+
+    def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,
+                  report: pytest.TestReport) -> str:
+        """What went wrong, for a student: the exception and the student's
+        frames, never the test's source."""
+        if excinfo is None:
+            return _cap(str(report.longreprtext), 4000)
+        lines = [_cap(excinfo.exconly(), 8000)]
+        if self.student_dir and not excinfo.errisinstance(TestTimeout):
+            frames = [entry for entry in excinfo.traceback
+                      if os.path.realpath(str(entry.path)).startswith(self.student_dir)]
+            if frames:
+                lines.append("In your code:")
+                for entry in frames:
+                    source = str(entry.statement).strip() if entry.statement else ""
+                    lines.append(f"  {os.path.basename(str(entry.path))}, line "
+                                 f"{entry.lineno + 1}, in {entry.name}: {source}")
+        for title, text in (("printed", report.capstdout), ("printed to stderr",
+                                                             report.capstderr)):
+            if text.strip():
+                lines.append(f"The test {title}:\n{_cap(text)}")
+        return "\n".join(lines)
+
+    # -- the report ---------------------------------------------------------
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_json_modifyreport(self, json_report: dict[str, Any]) -> None:
+        for test in json_report.get("tests", []):
+            verdict = self.results.get(test.get("nodeid"))
+            if verdict is not None:
+                test.setdefault("metadata", {})["grader"] = verdict

@@ -1,0 +1,130 @@
+"""Every thread's stack of every process of a run.
+
+Inside the run, each Python process registers ``faulthandler`` on SIGUSR1,
+writing to ``RUN_DIR/stacks/PID.txt`` (re-registered after ``fork``; ``spawn``
+and ``forkserver`` children get it from the run's ``sitecustomize``). The
+grader sends SIGUSR1 to every process of the run and reads the files; inside
+the child, the plugin formats its own threads with their names.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from types import FrameType
+from typing import IO
+
+STACK_DIR = "stacks"
+_dump_file: IO[str] | None = None
+_student_dirs: tuple[str, ...] = ()
+
+
+def install_dump_handler(run_dir: str) -> None:
+    """In a process of the run: dump all threads' stacks on SIGUSR1."""
+    global _dump_file
+    folder = os.path.join(run_dir, STACK_DIR)
+    os.makedirs(folder, exist_ok=True)
+    if _dump_file is not None:
+        _dump_file.close()
+    _dump_file = open(os.path.join(folder, f"{os.getpid()}.txt"), "w")  # noqa: SIM115
+    faulthandler.register(signal.SIGUSR1, file=_dump_file, all_threads=True, chain=False)
+
+
+def install_everywhere(run_dir: str) -> None:
+    """Install the handler here and in every child forked from here."""
+    install_dump_handler(run_dir)
+    os.register_at_fork(after_in_child=lambda: install_dump_handler(run_dir))
+
+
+def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
+                  student_dir: str | Path | None = None) -> str:
+    """Ask ``pids`` for their stacks; return what they wrote, one block per pid,
+    trimmed to the frames in ``student_dir`` (default: the ones set here)."""
+    if student_dir is not None:
+        set_student_dirs(str(student_dir))
+    folder = Path(run_dir) / STACK_DIR
+    for pid in pids:
+        path = folder / f"{pid}.txt"
+        if path.exists():
+            path.write_text("")
+        try:
+            os.kill(pid, signal.SIGUSR1)
+        except (ProcessLookupError, PermissionError):
+            pass
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        if all((folder / f"{pid}.txt").exists() and (folder / f"{pid}.txt").stat().st_size
+               for pid in pids):
+            break
+        time.sleep(0.02)
+    time.sleep(0.05)  # let the last lines land
+    blocks = []
+    for pid in sorted(pids):
+        path = folder / f"{pid}.txt"
+        text = path.read_text(errors="replace").strip() if path.exists() else ""
+        if text:
+            blocks.append(f"Process {pid}:\n{trim_faulthandler(text)}")
+    return "\n\n".join(blocks)
+
+
+def set_student_dirs(*dirs: str) -> None:
+    """Frames from files in these folders are the student's."""
+    global _student_dirs
+    _student_dirs = tuple(os.path.realpath(d) + os.sep for d in dirs)
+
+
+def _is_student(filename: str) -> bool:
+    return (bool(_student_dirs) and os.path.isabs(filename)
+            and os.path.realpath(filename).startswith(_student_dirs))
+
+
+def _shorten(text: str) -> str:
+    """Show the student's files by their own names, not the scratch path."""
+    for folder in _student_dirs:
+        text = text.replace(folder, "")
+    return text
+
+
+def trim_faulthandler(text: str) -> str:
+    """Keep, per thread, the student's frames plus the innermost library frame."""
+    out: list[str] = []
+    for block in text.split("\n\n"):
+        lines = block.strip().splitlines()
+        if not lines:
+            continue
+        header, frames = lines[0], lines[1:]
+        kept = [f for i, f in enumerate(frames)
+                if i == 0 or _is_student(f.strip().split('"')[1] if '"' in f else "")]
+        if len(kept) < len(frames):
+            kept.append(f"  ... {len(frames) - len(kept)} library frames not shown")
+        out.append("\n".join([header, *kept]))
+    return _shorten("\n".join(out))
+
+
+def format_threads(current_frame: FrameType | None = None) -> str:
+    """This process's threads by name, each trimmed to the student's frames plus
+    the innermost library frame (all frames when no student folder is set).
+    ``current_frame`` stands for the calling thread (a signal handler passes the
+    interrupted frame, so the handler itself is not shown)."""
+    names = {t.ident: t for t in threading.enumerate()}
+    blocks = []
+    me = threading.get_ident()
+    for ident, frame in sys._current_frames().items():
+        if ident == me and current_frame is not None:
+            frame = current_frame
+        thread = names.get(ident)
+        label = thread.name if thread else f"thread {ident:#x}"
+        if thread is not None and thread.daemon:
+            label += " (daemon)"
+        entries = traceback.extract_stack(frame)
+        shown = [e for i, e in enumerate(entries)
+                 if not _student_dirs or i == len(entries) - 1 or _is_student(e.filename)]
+        text = "".join(traceback.format_list(shown)).rstrip()
+        blocks.append(f"{label}:\n{text}" if text else f"{label}: (no Python frames)")
+    return _shorten("\n".join(blocks))

@@ -1,0 +1,41 @@
+"""Helpers for exercise authors: everything a hidden or public test needs to
+exercise concurrent code without relying on timing luck.
+
+- :mod:`deadline`: call student code with a generous deadline, in daemon threads,
+  so a hang fails one test with a readable message instead of wedging the run.
+- :mod:`observe`: peak-concurrency counters, per-thread CPU time (busy-wait
+  detection) and "is this thread blocked?" checks.
+- :mod:`switches`: seeded thread switches between bytecodes of the student's
+  frames, which makes lost updates show on CPython 3.11.
+- :mod:`locks`: lock-order recording (a lock-order inversion is a deadlock
+  waiting to happen, found even on runs that did not hang).
+- :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``.
+"""
+
+from grader.testing.deadline import DeadlineExceeded, call_with_deadline, run_in_threads
+from grader.testing.locks import LockOrderTracker
+from grader.testing.observe import (
+    PeakCounter,
+    busy_cpu_ratio,
+    thread_cpu_time,
+    wait_until,
+    wait_until_blocked,
+)
+from grader.testing.switches import current_seed, inject_switches
+from grader.testing.wakeups import SpuriousCondition, patch_condition
+
+__all__ = [
+    "DeadlineExceeded",
+    "LockOrderTracker",
+    "PeakCounter",
+    "SpuriousCondition",
+    "busy_cpu_ratio",
+    "call_with_deadline",
+    "current_seed",
+    "inject_switches",
+    "patch_condition",
+    "run_in_threads",
+    "thread_cpu_time",
+    "wait_until",
+    "wait_until_blocked",
+]

@@ -1,0 +1,100 @@
+"""Run student code under a deadline, in daemon threads that can never keep
+the test process alive."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+DEFAULT_TIMEOUT = 5.0
+
+
+class DeadlineExceeded(AssertionError):
+    """A call that should have returned did not return within its deadline."""
+
+
+def _describe(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__qualname__", None) or repr(fn)
+
+
+def stack_of(thread: threading.Thread) -> str:
+    """The current stack of a live thread, innermost frame last."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    if frame is None:
+        return "  (no stack: the thread has ended)\n"
+    return "".join(traceback.format_stack(frame))
+
+
+class _Call:
+    """One call running in a daemon thread."""
+
+    def __init__(self, fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
+                 name: str) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+def call_with_deadline(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT,
+                       what: str | None = None, **kwargs: Any) -> Any:
+    """Call ``fn(*args, **kwargs)`` in a daemon thread and return its result.
+
+    Re-raises what the call raised. If it has not returned after ``timeout``
+    seconds, raises :class:`DeadlineExceeded` naming the call and showing where
+    it is stuck; the thread is left behind as a daemon.
+    """
+    call = _Call(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
+    call.thread.start()
+    if not call.done.wait(timeout):
+        label = what or f"{_describe(fn)}()"
+        raise DeadlineExceeded(
+            f"{label} did not return within {timeout:g} s; it is stuck here:\n"
+            f"{stack_of(call.thread)}"
+            "A call that never returns usually waits for a lock, a condition or a "
+            "queue item that nobody will ever release, notify or put."
+        )
+    if call.error is not None:
+        raise call.error
+    return call.result
+
+
+def run_in_threads(calls: Iterable[Callable[[], Any]], timeout: float = DEFAULT_TIMEOUT,
+                   what: str = "the threads") -> list[Any]:
+    """Start every callable in its own daemon thread at once; wait for all.
+
+    Returns the results in order; re-raises the first exception (in input order).
+    Raises :class:`DeadlineExceeded` with the stuck threads' stacks if not all
+    finish within ``timeout`` seconds (counted from the start of all of them).
+    """
+    import time
+
+    running = [_Call(fn, (), {}, name=f"worker-{i}") for i, fn in enumerate(calls)]
+    for call in running:
+        call.thread.start()
+    end = time.monotonic() + timeout
+    for call in running:
+        call.done.wait(max(0.0, end - time.monotonic()))
+    stuck = [c for c in running if not c.done.is_set()]
+    if stuck:
+        stacks = "".join(f"{c.thread.name}:\n{stack_of(c.thread)}" for c in stuck)
+        raise DeadlineExceeded(
+            f"{len(stuck)} of {len(running)} of {what} did not finish within {timeout:g} s "
+            f"(a deadlock or a lost wake-up?). Where they are stuck:\n{stacks}"
+        )
+    for call in running:
+        if call.error is not None:
+            raise call.error
+    return [c.result for c in running]

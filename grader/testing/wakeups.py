@@ -1,0 +1,57 @@
+"""Conditions that wake up spuriously, as the documentation allows.
+
+``Condition.wait()`` may return without a ``notify`` (a spurious wake-up) and a
+woken thread may find its condition already consumed by another (a stolen
+wake-up), which is why ``wait`` belongs inside a ``while`` loop. Real spurious
+wake-ups are rare; :class:`SpuriousCondition` makes every other wait return
+early, so an ``if`` around ``wait`` fails every run and a ``while`` never does.
+"""
+
+from __future__ import annotations
+
+import threading
+import types
+from typing import Any
+
+_RealCondition = threading.Condition
+
+
+class SpuriousCondition(_RealCondition):  # type: ignore[misc,valid-type]
+    """A Condition whose every second ``wait`` returns at once, un-notified."""
+
+    spurious_count = 0
+
+    def __init__(self, lock: Any = None) -> None:
+        super().__init__(lock)
+        self._calls = 0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._calls += 1
+        if self._calls % 2 == 1:
+            SpuriousCondition.spurious_count += 1
+            # Release and re-take the lock, as a real wake-up would.
+            saved = self._release_save()  # type: ignore[attr-defined]
+            self._acquire_restore(saved)  # type: ignore[attr-defined]
+            return True
+        return super().wait(timeout)
+
+
+class _ThreadingView(types.ModuleType):
+    """The ``threading`` module as one student module sees it, with another
+    ``Condition``; every other name is the real one."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(threading, name)
+
+
+def patch_condition(monkeypatch: Any, module: types.ModuleType,
+                    cls: type = SpuriousCondition) -> None:
+    """Make ``module`` (and only it) build ``cls`` where it asks for a
+    Condition, whether it wrote ``threading.Condition`` or imported the name.
+    The rest of the program (Event, Queue, the test's helpers) is untouched."""
+    if getattr(module, "Condition", None) is _RealCondition:
+        monkeypatch.setattr(module, "Condition", cls)
+    if getattr(module, "threading", None) is threading:
+        view = _ThreadingView("threading")
+        view.Condition = cls  # type: ignore[attr-defined]
+        monkeypatch.setattr(module, "threading", view)

@@ -1,0 +1,89 @@
+"""course.toml: the real course loads; a malformed one gets a one-line message
+naming the key and the problem."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from grader.course import CourseError, load_course
+
+GOOD_ENTRY = """
+[[exercise]]
+slug = "race"
+title = "Fix the race"
+part = 3
+files = ["race.py"]
+points = 10
+"""
+
+
+def test_the_course_loads(course):
+    assert list(course.exercises) == ["race", "deadlock", "condition", "pc_queue", "pool"]
+    for exercise in course.exercises.values():
+        assert exercise.public_tests, exercise.slug
+        assert exercise.hidden_tests, exercise.slug
+        for name, path in exercise.solution_files().items():
+            assert path.is_file(), f"{exercise.slug}: no solution {name}"
+        for name, path in exercise.stub_files().items():
+            assert path.is_file(), f"{exercise.slug}: no stub {name}"
+
+
+def test_hidden_tests_and_solutions_are_outside_exercises(course):
+    for exercise in course.exercises.values():
+        for test in exercise.hidden_tests:
+            assert exercise.exercise_dir not in test.parents
+        assert not list(exercise.exercise_dir.glob("*hidden*"))
+
+
+def write_course(tmp_path, text):
+    (tmp_path / "exercises" / "race").mkdir(parents=True)
+    (tmp_path / "course.toml").write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[[exercise]]\ntitle = 'x'\n", "[[exercise]] #1: missing key 'slug'"),
+    (GOOD_ENTRY.replace("points = 10", "points = 'ten'"),
+     "[[exercise]] 'race': key 'points' must be int or float, got 'ten'"),
+    (GOOD_ENTRY.replace("points = 10", "points = -1"),
+     "[[exercise]] 'race': key 'points' must be positive, got -1"),
+    (GOOD_ENTRY.replace('files = ["race.py"]', 'files = "race.py"'),
+     "[[exercise]] 'race': key 'files' must be list"),
+    (GOOD_ENTRY.replace('files = ["race.py"]', 'files = ["race.txt"]'),
+     "[[exercise]] 'race': key 'files' must be a non-empty list of .py file names"),
+    (GOOD_ENTRY + GOOD_ENTRY, "[[exercise]] 'race': duplicate slug"),
+    (GOOD_ENTRY.replace("part = 3", "part = 3\npionts = 2"),
+     "[[exercise]] 'race': unknown key 'pionts'"),
+    ("[defaults]\ntimeout = 'long'\n" + GOOD_ENTRY,
+     "[defaults]: key 'timeout' must be int or float, got 'long'"),
+    ("[defaults]\nmemory_mb = 0\n" + GOOD_ENTRY,
+     "[defaults]: key 'memory_mb' must be positive, got 0"),
+    (GOOD_ENTRY.replace('slug = "race"', 'slug = "no-such"'),
+     "key 'slug' must be a Python identifier"),
+    ("[[exercise]\n", "not valid TOML"),
+])
+def test_malformed_course_toml_is_named(tmp_path, text, message):
+    root = write_course(tmp_path, text)
+    with pytest.raises(CourseError) as err:
+        load_course(root)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_a_missing_exercise_folder_is_named(tmp_path):
+    (tmp_path / "course.toml").write_text(GOOD_ENTRY)
+    with pytest.raises(CourseError, match="folder .*exercises/race does not exist"):
+        load_course(tmp_path)
+
+
+def test_the_command_line_prints_one_line_not_a_traceback(tmp_path):
+    root = write_course(tmp_path, GOOD_ENTRY.replace("points = 10", "points = 'ten'"))
+    run = subprocess.run([sys.executable, "-m", "grader", "--course", str(root), "list"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().startswith("grader: [[exercise]] 'race': key 'points'")
+    assert "Traceback" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1

@@ -1,0 +1,108 @@
+"""The isolated runner: verdicts per test, crashes, hangs, the process tree."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from conftest import FIXTURES
+
+from grader.course import Limits
+from grader.runner.run import RunSpec, run_tests
+
+TOY = FIXTURES / "toy"
+
+
+@pytest.fixture(scope="module")
+def toy_run(tmp_path_factory):
+    pidfile = tmp_path_factory.mktemp("orphan") / "pid"
+    os.environ["TOY_PIDFILE"] = str(pidfile)
+    try:
+        start = time.monotonic()
+        outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"},
+                                    tests=[TOY / "test_toy.py"], test_timeout=10, timeout=120))
+        return outcome, time.monotonic() - start, pidfile
+    finally:
+        del os.environ["TOY_PIDFILE"]
+
+
+def status(outcome, name):
+    return outcome.tests[f"test_toy.py::{name}"].status
+
+
+def test_every_collected_test_is_reported(toy_run):
+    outcome, _, _ = toy_run
+    assert [t.nodeid.split("::")[1] for t in outcome.collected] == [
+        "test_ok", "test_fail", "test_hang", "test_after_hang", "test_die", "test_after_die",
+        "test_swallow", "test_last", "test_orphan"]
+    assert set(outcome.tests) == {t.nodeid for t in outcome.collected}
+    assert [t.weight for t in outcome.collected if t.nodeid.endswith("test_die")] == [3.0]
+
+
+def test_pass_and_fail(toy_run):
+    outcome = toy_run[0]
+    assert status(outcome, "test_ok") == "passed"
+    assert status(outcome, "test_fail") == "failed"
+    assert "ok() should be 2" in outcome.tests["test_toy.py::test_fail"].message
+
+
+def test_a_hung_test_times_out_alone_with_every_threads_stack(toy_run):
+    outcome = toy_run[0]
+    assert status(outcome, "test_hang") == "timeout"
+    message = outcome.tests["test_toy.py::test_hang"].message
+    assert "stuck-worker" in message and "MainThread" in message
+    assert "toy.py" in message and "in hang" in message
+    assert status(outcome, "test_after_hang") == "passed"
+
+
+def test_os_exit_in_a_test_fails_it_and_the_rest_still_runs(toy_run):
+    outcome = toy_run[0]
+    assert status(outcome, "test_die") == "error"
+    assert "exited with code 3" in outcome.tests["test_toy.py::test_die"].message
+    assert status(outcome, "test_after_die") == "passed"
+
+
+def test_a_test_that_swallows_the_timeout_is_killed_by_the_parent(toy_run):
+    outcome = toy_run[0]
+    assert status(outcome, "test_swallow") == "timeout"
+    message = outcome.tests["test_toy.py::test_swallow"].message
+    assert "did not stop when asked" in message and "swallow" in message
+    assert status(outcome, "test_last") == "passed"
+
+
+def test_setsid_grandchild_is_killed(toy_run):
+    outcome, _, pidfile = toy_run
+    assert status(outcome, "test_orphan") == "timeout"
+    pid = int(pidfile.read_text())
+    assert not os.path.exists(f"/proc/{pid}"), f"the setsid grandchild {pid} survived"
+
+
+def test_output_is_captured_and_capped():
+    outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"}, tests=[TOY / "test_shout.py"],
+                                test_timeout=10, timeout=60, limits=Limits(output_kb=16)))
+    assert outcome.tests["test_shout.py::test_shout"].status == "passed"
+    assert len(outcome.output) < 17 * 1024
+    assert "output cut here" in outcome.output
+
+
+def test_import_error_is_reported_as_a_collection_error(tmp_path):
+    broken = tmp_path / "toy.py"
+    broken.write_text("def ok(:\n    return 1\n")
+    outcome = run_tests(RunSpec(files={"toy.py": broken}, tests=[TOY / "test_toy.py"],
+                                test_timeout=10, timeout=60))
+    assert "SyntaxError" in outcome.collection_error
+    assert "toy.py" in outcome.collection_error
+    assert not outcome.tests
+
+
+def test_the_exercise_time_limit_bounds_the_whole_run(tmp_path):
+    start = time.monotonic()
+    outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"}, tests=[TOY / "test_toy.py"],
+                                test_timeout=30, timeout=3))
+    assert time.monotonic() - start < 30  # far below the 30 s test limit: the 3 s bound held
+    assert outcome.tests["test_toy.py::test_hang"].status == "timeout"  # its own 1 s
+    swallow = outcome.tests["test_toy.py::test_swallow"]
+    assert swallow.status == "timeout"
+    assert "time limit of 3 s ran out" in swallow.message
+    assert "test_toy.py::test_last" not in outcome.tests  # never started: no time left

@@ -1,0 +1,129 @@
+"""The helpers exercise authors rely on: each one shown to tell right from wrong."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+import pytest
+
+from grader.testing import (
+    DeadlineExceeded,
+    LockOrderTracker,
+    PeakCounter,
+    busy_cpu_ratio,
+    call_with_deadline,
+    inject_switches,
+    run_in_threads,
+    wait_until_blocked,
+)
+
+
+class Racy:
+    def __init__(self):
+        self.value = 0
+
+    def bump(self):
+        self.value += 1
+
+
+class Locked(Racy):
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def bump(self):
+        with self.lock:
+            self.value += 1
+
+
+def hammer(counter, seed):
+    with inject_switches(sys.modules[__name__], seed=seed):
+        run_in_threads([lambda: [counter.bump() for _ in range(300)] for _ in range(4)])
+    return counter.value
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_injected_switches_show_the_lost_update(seed):
+    assert hammer(Racy(), seed) < 1200
+    assert hammer(Locked(), seed) == 1200
+
+
+def test_call_with_deadline_returns_raises_and_times_out():
+    assert call_with_deadline(lambda x: x + 1, 1) == 2
+    with pytest.raises(ZeroDivisionError):
+        call_with_deadline(lambda: 1 / 0)
+    never = threading.Event()
+    with pytest.raises(DeadlineExceeded, match="did not return within 0.2 s"):
+        call_with_deadline(never.wait, timeout=0.2, what="never.wait()")
+
+
+def test_run_in_threads_names_the_stuck_threads():
+    gate = threading.Event()
+    with pytest.raises(DeadlineExceeded, match="1 of 2 of the threads") as err:
+        run_in_threads([lambda: 1, gate.wait], timeout=0.3)
+    assert "worker-1" in str(err.value) and "wait" in str(err.value)
+    gate.set()
+
+
+def test_lock_order_tracker_finds_an_inversion_in_one_thread():
+    tracker = LockOrderTracker()
+    a, b = tracker.lock("a.lock"), tracker.lock("b.lock")
+    with a, b:
+        pass
+    assert not tracker.inversions
+    with b, a:
+        pass
+    assert len(tracker.inversions) == 1
+    assert "`a.lock` was held while taking `b.lock`" in tracker.explain()
+
+
+def test_lock_order_tracker_accepts_one_global_order():
+    tracker = LockOrderTracker()
+    locks = [tracker.lock(f"l{i}") for i in range(4)]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            with locks[i], locks[j]:
+                pass
+    assert tracker.inversions == []
+
+
+def test_peak_counter():
+    peak = PeakCounter()
+    inside, release = threading.Barrier(3), threading.Event()
+
+    def enter():
+        with peak:
+            inside.wait()
+            release.wait(5)
+
+    threads = [threading.Thread(target=enter) for _ in range(2)]
+    for t in threads:
+        t.start()
+    inside.wait(5)
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert peak.peak == 2 and peak.inside == 0
+
+
+def test_busy_cpu_ratio_tells_waiting_from_spinning():
+    event = threading.Event()
+    assert busy_cpu_ratio(event.wait, window=0.2, release=event.set) < 0.2
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            pass
+
+    assert busy_cpu_ratio(spin, window=0.2, release=stop.set) > 0.3
+
+
+def test_wait_until_blocked():
+    event = threading.Event()
+    waiter = threading.Thread(target=event.wait, daemon=True)
+    waiter.start()
+    assert wait_until_blocked(waiter)
+    event.set()
+    waiter.join(5)
+    assert not wait_until_blocked(waiter, timeout=0.2)
