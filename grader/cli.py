@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.course import Course, CourseError, find_course_root, load_course
@@ -94,7 +95,7 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
     for test in result.tests:
         ok = test.status is Status.PASSED
         mark = "[green]PASS[/]" if ok else f"[red]{test.status.upper()}[/]"
-        out.print(f"  {mark} {test.name}")
+        out.print(f"  {mark} {escape(test.name)}")
         if test.status is not Status.PASSED and test.message and result.status not in (
                 Status.MISSING, Status.ERROR):
             out.print("    " + test.message.replace("\n", "\n    "), markup=False)
@@ -169,7 +170,7 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     out.print(grid)
     for check in checks:
         for problem in check.problems():
-            out.print(f"[red]{check.slug}[/]: {problem}", markup=True)
+            out.print(f"[red]{check.slug}[/]: {escape(problem)}")
     return 0 if all(c.ok for c in checks) else 1
 
 

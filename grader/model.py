@@ -16,10 +16,15 @@ class Status(StrEnum):
     ERROR = "error"  # the student's file failed to import, or the test could not run
     TIMEOUT = "timeout"
     MISSING = "missing"  # the student's file is not in the submission
+    DEADLOCK = "deadlock"  # threads waited for each other in a cycle
+    STALL = "stall"  # every thread waited, and nothing could wake any of them
+    POTENTIAL_DEADLOCK = "potential-deadlock"  # locks taken in opposite orders
+    RACE = "race"  # an update was lost between a read and a write
 
 
 # Most severe first: an exercise takes the most severe status of its tests.
-SEVERITY = [Status.MISSING, Status.ERROR, Status.TIMEOUT, Status.FAILED, Status.PASSED]
+SEVERITY = [Status.MISSING, Status.ERROR, Status.DEADLOCK, Status.POTENTIAL_DEADLOCK,
+            Status.STALL, Status.RACE, Status.TIMEOUT, Status.FAILED, Status.PASSED]
 
 
 def worst(statuses: list[Status]) -> Status:

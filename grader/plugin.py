@@ -15,11 +15,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 import time
 from typing import Any
 
 import pytest
 
+from grader import diagnostics
+from grader.diagnostics.findings import Findings
 from grader.testing import switches
 from grader.testing.deadline import DeadlineExceeded
 
@@ -67,6 +70,18 @@ class TestTimeout(BaseException):  # noqa: N818 - reads well in a student's repo
     __test__ = False
 
 
+class TestDiagnosed(BaseException):  # noqa: N818
+    """Raised in the main thread when the watchdog found a deadlock or a stall."""
+
+    __test__ = False
+
+    def __init__(self, diagnosis: dict[str, Any]) -> None:
+        from grader.diagnostics.report import render
+
+        super().__init__(render(diagnosis))
+        self.diagnosis = diagnosis
+
+
 def weight_of(item: pytest.Item) -> float:
     marker = item.get_closest_marker("weight")
     return float(marker.args[0]) if marker and marker.args else 1.0
@@ -100,6 +115,21 @@ class GradingSession:
         self.current: pytest.Item | None = None
         self.current_timeout = 0.0
         self.fired = False
+        self.main_ident = threading.main_thread().ident
+        self.pending: dict[str, Any] | None = None
+        self.delivered: dict[str, Any] | None = None
+        self.findings = Findings(self.student_dir)
+        if diagnostics._installed:
+            from grader.diagnostics import watchdog
+
+            watchdog.listener = self._on_diagnosis
+
+    def _on_diagnosis(self, diagnosis: dict[str, Any]) -> None:
+        """From the watchdog's thread: fail the running test with it."""
+        if self.current is None:
+            return
+        self.pending = diagnosis
+        signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
     def emit(self, **event: Any) -> None:
         os.write(self.fd, (json.dumps(event) + "\n").encode())
@@ -120,27 +150,35 @@ class GradingSession:
     # -- running ------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
-        self.current, self.fired = item, False
+        self.current, self.fired, self.delivered = item, False, None
         self.current_timeout = timeout_of(item, self.default_timeout)
         self.results[item.nodeid] = {"status": "passed", "message": "", "duration": 0.0}
         self.emit(event="start", nodeid=item.nodeid, timeout=self.current_timeout,
                   time=time.time())
         previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        self.findings.start(item.nodeid)
         signal.setitimer(signal.ITIMER_REAL, self.current_timeout)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-            self.current = None
+            self.current = self.pending = None
+            self.findings.stop()
             self.emit(event="end", nodeid=item.nodeid, **self.results[item.nodeid])
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
+        if self.pending is not None:
+            diagnosis, self.pending = self.pending, None
+            self.delivered = self.delivered or diagnosis  # the first one is the cause
+            self.fired = True
+            signal.setitimer(signal.ITIMER_REAL, 2.0)  # time for the test's clean-up
+            raise TestDiagnosed(diagnosis)
         if self.fired:  # the test's clean-up hangs too: interrupt it again
             signal.setitimer(signal.ITIMER_REAL, 2.0)
             raise TestTimeout("the test's clean-up did not finish either")
         self.fired = True
-        text = self._stacks.format_threads(frame)
+        text = self._stacks.format_threads(frame, only=self._test_threads())
         run_dir = os.environ.get("GRADER_RUN_DIR")
         if run_dir:
             from grader.runner import procs
@@ -152,6 +190,15 @@ class GradingSession:
         raise TestTimeout(
             f"this test did not finish within its time limit of {self.current_timeout:g} s. "
             f"Where every thread was at that moment:\n{text}")
+
+    def _test_threads(self) -> set[int] | None:
+        """The running test's threads and the main thread (None: all threads)."""
+        if not diagnostics._installed:
+            return None
+        from grader.diagnostics import state
+
+        return {self.main_ident or 0} | {ident for ident, test in state.born_in.items()
+                                         if test == state.current_test}
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
@@ -165,14 +212,31 @@ class GradingSession:
             result.update(status="failed", message=f"the test was skipped: {reason}")
         elif report.failed and result["status"] == "passed":
             excinfo = call.excinfo
-            if excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
+            if excinfo is not None and excinfo.errisinstance(TestDiagnosed):
+                diagnosis = self.delivered or excinfo.value.diagnosis  # type: ignore[attr-defined]
+                status = diagnosis["kind"]
+                result["diagnosis"] = diagnosis
+            elif excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
                 status = "timeout"
             else:
                 status = "failed" if call.when == "call" else "error"
             message = self._describe(excinfo, report)
+            if "diagnosis" in result:
+                from grader.diagnostics.report import render
+
+                message = render(result["diagnosis"])
             if call.when != "call":
                 message = f"in the test's {call.when}: {message}"
+            if self.delivered is not None and "diagnosis" not in result:
+                # The diagnosis came first; the clean-up then failed or hung too.
+                from grader.diagnostics.report import render
+
+                status = self.delivered["kind"]
+                result["diagnosis"] = self.delivered
+                message = f"{render(self.delivered)}\n\nThen, while cleaning up: {message}"
             result.update(status=status, message=message)
+        if call.when == "call":
+            self.findings.apply(result)
 
     def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,
                   report: pytest.TestReport) -> str:
@@ -180,8 +244,14 @@ class GradingSession:
         frames, never the test's source."""
         if excinfo is None:
             return _cap(str(report.longreprtext), 4000)
-        lines = [_cap(excinfo.exconly(), 8000)]
-        if self.student_dir and not excinfo.errisinstance(TestTimeout):
+        text = excinfo.exconly()
+        if excinfo.errisinstance(AssertionError) and "\nassert " in text \
+                and text.split("\n", 1)[0].strip() != "AssertionError":
+            # The author's message says it all; pytest's introspection of the
+            # assert expression would show the test's source.
+            text = text.split("\nassert ", 1)[0]
+        lines = [_cap(text, 8000)]
+        if self.student_dir and not excinfo.errisinstance((TestTimeout, TestDiagnosed)):
             frames = [entry for entry in excinfo.traceback
                       if os.path.realpath(str(entry.path)).startswith(self.student_dir)]
             if frames:

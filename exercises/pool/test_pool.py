@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 
 import pool
 import pytest
@@ -39,8 +40,19 @@ def make_tree(root) -> dict[str, bytes]:
 
 
 def digest_tree(topdir: str, **kwargs):
-    return call_with_deadline(pool.digest_tree, topdir, timeout=DEADLINE,
-                              what=f"digest_tree({topdir!r})", **kwargs)
+    try:
+        return call_with_deadline(pool.digest_tree, topdir, timeout=DEADLINE,
+                                  what=f"digest_tree({topdir!r})", **kwargs)
+    except Exception as exc:
+        if isinstance(exc, pickle.PicklingError) or "pickle" in str(exc).lower():
+            pytest.fail(
+                f"digest_tree raised {type(exc).__name__}: {exc}\n"
+                "The pool pickles each task to send it to a worker process, and a lambda or a "
+                "function defined inside digest_tree cannot be pickled. Give the pool a "
+                "top-level function (for example `func` itself).",
+                pytrace=False,
+            )
+        raise
 
 
 def test_compute_digest_matches_hashlib(tmp_path):

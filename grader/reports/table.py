@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grader.model import Status, StudentResult
@@ -27,7 +28,7 @@ def gradebook(results: list[StudentResult], slugs: list[str]) -> Table:
             style = _STYLE.get(ex.status, "red")
             note = "" if ex.status is Status.PASSED else f" {ex.status}"
             cells.append(f"[{style}]{ex.score:g}{note}[/]")
-        table.add_row(result.student, *cells, f"{result.score:g} / {result.max_score:g}")
+        table.add_row(escape(result.student), *cells, f"{result.score:g} / {result.max_score:g}")
     return table
 
 
@@ -38,7 +39,7 @@ def tests(result: StudentResult) -> Table:
     for slug, ex in result.exercises.items():
         for test in ex.tests:
             style = _STYLE.get(test.status, "red")
-            table.add_row(slug, test.name, f"[{style}]{test.status}[/]",
+            table.add_row(slug, escape(test.name), f"[{style}]{test.status}[/]",
                           f"{test.score:g} / {test.max_score:g}")
     return table
 

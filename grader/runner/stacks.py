@@ -107,7 +107,11 @@ def trim_faulthandler(text: str) -> str:
     return _shorten("\n".join(out))
 
 
-def format_threads(current_frame: FrameType | None = None) -> str:
+_GRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def format_threads(current_frame: FrameType | None = None,
+                   only: set[int] | None = None) -> str:
     """This process's threads by name, each trimmed to the student's frames plus
     the innermost library frame (all frames when no student folder is set).
     ``current_frame`` stands for the calling thread (a signal handler passes the
@@ -116,13 +120,16 @@ def format_threads(current_frame: FrameType | None = None) -> str:
     blocks = []
     me = threading.get_ident()
     for ident, frame in sys._current_frames().items():
+        if only is not None and ident not in only:
+            continue
         if ident == me and current_frame is not None:
             frame = current_frame
         thread = names.get(ident)
         label = thread.name if thread else f"thread {ident:#x}"
         if thread is not None and thread.daemon:
             label += " (daemon)"
-        entries = traceback.extract_stack(frame)
+        entries = [e for e in traceback.extract_stack(frame)
+                   if not e.filename.startswith(_GRADER_DIR)]
         shown = [e for i, e in enumerate(entries)
                  if not _student_dirs or i == len(entries) - 1 or _is_student(e.filename)]
         text = "".join(traceback.format_list(shown)).rstrip()

@@ -9,6 +9,8 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from grader.diagnostics.state import harness_wait
+
 DEFAULT_TIMEOUT = 5.0
 
 
@@ -58,7 +60,9 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, timeout: float = DEFA
     """
     call = _Call(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
     call.thread.start()
-    if not call.done.wait(timeout):
+    with harness_wait(call.thread):
+        finished = call.done.wait(timeout)
+    if not finished:
         label = what or f"{_describe(fn)}()"
         raise DeadlineExceeded(
             f"{label} did not return within {timeout:g} s; it is stuck here:\n"
@@ -85,8 +89,9 @@ def run_in_threads(calls: Iterable[Callable[[], Any]], timeout: float = DEFAULT_
     for call in running:
         call.thread.start()
     end = time.monotonic() + timeout
-    for call in running:
-        call.done.wait(max(0.0, end - time.monotonic()))
+    with harness_wait(running):
+        for call in running:
+            call.done.wait(max(0.0, end - time.monotonic()))
     stuck = [c for c in running if not c.done.is_set()]
     if stuck:
         stacks = "".join(f"{c.thread.name}:\n{stack_of(c.thread)}" for c in stuck)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import dis
 import hashlib
 import os
 import random
@@ -51,6 +52,71 @@ def current_seed() -> int:
     return base_seed() if _test_seed is None else _test_seed
 
 
+_ACCESS = {"LOAD_ATTR": "read", "STORE_ATTR": "write", "LOAD_GLOBAL": "read",
+           "STORE_GLOBAL": "write", "LOAD_NAME": "read", "STORE_NAME": "write",
+           "LOAD_DEREF": "read", "STORE_DEREF": "write", "LOAD_CLASSDEREF": "read"}
+_access_maps: dict[types.CodeType, dict[int, tuple[str, str]]] = {}
+
+
+def _accesses(code: types.CodeType) -> dict[int, tuple[str, str]]:
+    """offset -> ("read" | "write", name) for the loads and stores of ``code``."""
+    found = _access_maps.get(code)
+    if found is None:
+        found = {i.offset: (_ACCESS[i.opname], str(i.argval))
+                 for i in dis.get_instructions(code) if i.opname in _ACCESS}
+        _access_maps[code] = found
+    return found
+
+
+class LostUpdates:
+    """Watches reads and writes of shared names per thread and remembers the
+    first lost update: A read x, B wrote x, A wrote its stale copy of x."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.state: dict[str, tuple[tuple[str, int, int] | None,
+                                    dict[str, tuple[int, int]]]] = {}
+        self.found: dict[str, object] | None = None
+
+    def access(self, kind: str, name: str, thread: str, line: int, filename: str) -> None:
+        self.seq += 1
+        last_write, reads = self.state.setdefault(name, (None, {}))
+        if kind == "read":
+            reads[thread] = (line, self.seq)
+            return
+        mine = reads.pop(thread, None)
+        if (self.found is None and mine is not None and last_write is not None
+                and last_write[0] != thread and last_write[2] > mine[1]):
+            self.found = self._diagnosis(name, thread, mine[0], last_write, line, filename)
+        self.state[name] = ((thread, line, self.seq), reads)
+
+    @staticmethod
+    def _diagnosis(name: str, thread: str, read_line: int, other: tuple[str, int, int],
+                   line: int, filename: str) -> dict[str, object]:
+        file = os.path.basename(filename)
+        summary = (f"{thread} read `{name}` at line {read_line}, {other[0]} wrote it at line "
+                   f"{other[1]}, then {thread} wrote its stale copy at line {line} ({file}): "
+                   f"{other[0]}'s update was lost.")
+        return {"kind": "race", "summary": summary, "threads": [], "advice": (
+            "A read followed by a write is not atomic: another thread can run in between. "
+            "Hold one lock, shared by every thread that touches the value, around the whole "
+            "read-modify-write.")}
+
+
+_races = LostUpdates()
+
+
+def reset_races() -> None:
+    """Forget what was seen (the plugin calls this before each test)."""
+    global _races
+    _races = LostUpdates()
+
+
+def lost_update() -> dict[str, object] | None:
+    """The first lost update seen since the last reset, as a diagnosis."""
+    return _races.found
+
+
 def _filenames(targets: Iterable[object]) -> set[str]:
     names: set[str] = set()
     for target in targets:
@@ -76,6 +142,7 @@ def inject_switches(*targets: object, probability: float = 0.02,
     rng = random.Random(current_seed() if seed is None else seed)
     rng_lock = _thread.allocate_lock()  # a raw lock: never traced or instrumented
     sleep = time.sleep
+    current_thread = threading.current_thread
 
     def opcode_tracer(frame: types.FrameType, event: str, arg: object) -> object:
         if event == "opcode":
@@ -83,6 +150,11 @@ def inject_switches(*targets: object, probability: float = 0.02,
                 hit = rng.random() < probability
             if hit:
                 sleep(0)
+            access = _accesses(frame.f_code).get(frame.f_lasti)
+            if access is not None:
+                with rng_lock:
+                    _races.access(access[0], access[1], current_thread().name,
+                                  frame.f_lineno, frame.f_code.co_filename)
         return opcode_tracer
 
     def global_tracer(frame: types.FrameType, event: str, arg: object) -> object:

@@ -1,0 +1,31 @@
+"""Concurrency diagnostics inside a graded run.
+
+Installed in every Python process of a run (by the run's ``sitecustomize``)
+before any student code is imported:
+
+- :mod:`state`: who holds which lock, who waits for what, since when.
+- :mod:`primitives`: tracking versions of ``threading.Lock``, ``RLock``,
+  ``Condition`` and ``Thread.join`` that keep that state (Semaphore, Event,
+  Barrier, ``queue.Queue`` and ``concurrent.futures`` build on them).
+- :mod:`lockorder`: the lock-order graph; a cycle is a potential deadlock.
+- :mod:`watchdog`: finds wait-for cycles (deadlocks) and threads that can never
+  wake up (stalls) within a second, and hands the diagnosis to the running test.
+- :mod:`naming`: the student's own names for locks (``src.lock``, ``forks[3]``).
+- :mod:`report`: the diagnosis as data and as words for a student.
+"""
+
+from __future__ import annotations
+
+_installed = False
+
+
+def install() -> None:
+    """Patch ``threading`` and start the watchdog (once per process)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from grader.diagnostics import primitives, watchdog
+
+    primitives.patch_threading()
+    watchdog.start()

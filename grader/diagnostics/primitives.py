@@ -1,0 +1,250 @@
+"""Tracking versions of the ``threading`` primitives.
+
+``threading.Lock``, ``RLock`` and ``Condition`` are replaced by classes that
+keep :mod:`state` (owner, held locks, current wait) and feed the lock-order
+graph; ``Thread.join`` and ``Thread.start`` are wrapped. Semaphore, Event,
+Barrier, ``queue.Queue`` and ``concurrent.futures`` look these names up in
+``threading`` when they build their parts, so they are tracked too.
+``threading._allocate_lock`` is left alone (Condition's private waiter locks).
+"""
+
+from __future__ import annotations
+
+import _thread
+import itertools
+import os
+import sys
+import threading
+from typing import Any
+
+from grader.diagnostics import state
+from grader.diagnostics.lockorder import Edge, OrderGraph
+
+_allocate = _thread.allocate_lock
+_CRLock = _thread.RLock
+_get_ident = _thread.get_ident
+RealCondition = threading.Condition
+_real_join = threading.Thread.join
+_real_start = threading.Thread.start
+_ids = itertools.count(1)
+
+ORDER = OrderGraph()
+# Cycles found in the lock-order graph, oldest first; each is a list of edges.
+inversions: list[list[Edge]] = []
+# lock id -> lock, for the locks that appear in the order graph (to name them)
+locks_by_id: dict[int, Any] = {}
+
+
+def _thread_name() -> str:
+    return threading.current_thread().name
+
+
+def _note_order(me: int, lock: Any) -> None:
+    """Before blocking on ``lock``: every lock this thread holds precedes it."""
+    held = state.held.get(me)
+    if not held:
+        return
+    for first in held:
+        if first is lock or (first._id, lock._id) in ORDER.edges:
+            continue
+        locks_by_id[first._id] = first
+        locks_by_id[lock._id] = lock
+        site = state.creation_site(3)
+        cycle = ORDER.add(Edge(first._id, lock._id, site, _thread_name(),
+                               (_name(first), _name(lock))))
+        if cycle:
+            inversions.append(cycle)
+
+
+def _name(lock: Any) -> str:
+    """The student's name for ``lock`` as the acquiring code sees it."""
+    from grader.diagnostics import naming, watchdog
+
+    frame = sys._getframe(3)
+    frames = naming.student_frames(frame, watchdog.student_dir) + naming.user_frames(frame)
+    return naming.name_of(lock, frames, watchdog.student_dir) or ""
+
+
+def _forget_held(owner: int | None, lock: Any) -> None:
+    held = state.held.get(owner) if owner is not None else None
+    if held:
+        for i in range(len(held) - 1, -1, -1):
+            if held[i] is lock:
+                del held[i]
+                break
+
+
+def _blocking_acquire(lock: Any, me: int, timeout: float, acquire: Any) -> bool:
+    """Acquire, recording the wait if it has to block."""
+    if acquire(False):
+        return True
+    state.waits[me] = state.Wait("lock", lock, timeout >= 0, frame=sys._getframe(2))
+    try:
+        return acquire(True, timeout)
+    finally:
+        state.waits.pop(me, None)
+
+
+class TrackedLock:
+    """``threading.Lock`` with an owner, a creation site and lock ordering."""
+
+    def __init__(self) -> None:
+        self._inner = _allocate()
+        self._owner: int | None = None
+        self._id = next(_ids)
+        self._site = state.creation_site()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        me = _get_ident()
+        if blocking:
+            _note_order(me, self)
+            got = _blocking_acquire(self, me, timeout, self._inner.acquire)
+        else:
+            got = self._inner.acquire(False)
+        if got:
+            self._owner = me
+            state.held.setdefault(me, []).append(self)
+            state.bump(me)
+        return got
+
+    __enter__ = acquire
+
+    def release(self) -> None:
+        if not self._inner.locked():
+            raise RuntimeError("release unlocked lock")
+        owner, self._owner = self._owner, None
+        _forget_held(owner, self)
+        state.bump(_get_ident())
+        self._inner.release()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def locked(self) -> bool:
+        return self._inner.locked()
+
+    def _at_fork_reinit(self) -> None:
+        self._inner._at_fork_reinit()
+        self._owner = None
+
+    def __repr__(self) -> str:
+        status = "locked" if self.locked() else "unlocked"
+        return f"<{status} Lock created at {os.path.basename(self._site)}>"
+
+
+class TrackedRLock:
+    """``threading.RLock`` with the same tracking (re-entry is not a new edge)."""
+
+    def __init__(self) -> None:
+        self._inner = _CRLock()
+        self._owner: int | None = None
+        self._count = 0
+        self._id = next(_ids)
+        self._site = state.creation_site()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        me = _get_ident()
+        if self._owner == me:
+            self._inner.acquire()
+            self._count += 1
+            return True
+        if blocking:
+            _note_order(me, self)
+            got = _blocking_acquire(self, me, timeout, self._inner.acquire)
+        else:
+            got = self._inner.acquire(False)
+        if got:
+            self._owner, self._count = me, 1
+            state.held.setdefault(me, []).append(self)
+            state.bump(me)
+        return got
+
+    __enter__ = acquire
+
+    def release(self) -> None:
+        if self._owner != _get_ident():
+            raise RuntimeError("cannot release un-acquired lock")
+        self._count -= 1
+        if self._count == 0:
+            self._owner = None
+            _forget_held(_get_ident(), self)
+            state.bump(_get_ident())
+        self._inner.release()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def _is_owned(self) -> bool:
+        return self._owner == _get_ident()
+
+    def _recursion_count(self) -> int:
+        return self._count if self._owner == _get_ident() else 0
+
+    def _release_save(self) -> Any:
+        me = _get_ident()
+        self._owner, self._count = None, 0
+        _forget_held(me, self)
+        return self._inner._release_save()
+
+    def _acquire_restore(self, saved: Any) -> None:
+        me = _get_ident()
+        state.waits[me] = state.Wait("lock", self, False, frame=sys._getframe(1))
+        try:
+            self._inner._acquire_restore(saved)
+        finally:
+            state.waits.pop(me, None)
+        self._owner, self._count = me, saved[0]
+        state.held.setdefault(me, []).append(self)
+        state.bump(me)
+
+    def _at_fork_reinit(self) -> None:
+        self._inner._at_fork_reinit()
+        self._owner, self._count = None, 0
+
+    def __repr__(self) -> str:
+        return f"<RLock created at {os.path.basename(self._site)}, count={self._count}>"
+
+
+class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
+    """``threading.Condition`` whose waits are recorded."""
+
+    def __init__(self, lock: Any = None) -> None:
+        super().__init__(lock)
+        self._id = next(_ids)
+        self._site = state.creation_site()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        me = _get_ident()
+        state.waits[me] = state.Wait("condition", self, timeout is not None,
+                                     frame=sys._getframe(1))
+        try:
+            return super().wait(timeout)
+        finally:
+            state.waits.pop(me, None)
+            state.bump(me)
+
+
+def _tracked_join(self: threading.Thread, timeout: float | None = None) -> None:
+    me = _get_ident()
+    state.waits[me] = state.Wait("join", self, timeout is not None, frame=sys._getframe(1))
+    try:
+        _real_join(self, timeout)
+    finally:
+        state.waits.pop(me, None)
+        state.bump(me)
+
+
+def _tracked_start(self: threading.Thread) -> None:
+    _real_start(self)
+    if self.ident is not None:
+        state.born_in[self.ident] = state.current_test
+
+
+def patch_threading() -> None:
+    """Install the tracking primitives into ``threading``."""
+    threading.Lock = TrackedLock  # type: ignore[misc,assignment]
+    threading.RLock = TrackedRLock  # type: ignore[misc,assignment]
+    threading.Condition = TrackedCondition  # type: ignore[misc]
+    threading.Thread.join = _tracked_join  # type: ignore[method-assign]
+    threading.Thread.start = _tracked_start  # type: ignore[method-assign]
+    os.register_at_fork(after_in_child=state.reset_after_fork)

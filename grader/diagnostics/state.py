@@ -1,0 +1,88 @@
+"""What every thread of this process is doing, as far as synchronisation goes.
+
+Written by the tracking primitives, read by the watchdog. Plain dict and
+attribute writes are atomic under the GIL, so no lock guards this state (a
+lock here would itself need tracking).
+"""
+
+from __future__ import annotations
+
+import _thread
+import itertools
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+_LIBRARY_DIRS = (os.path.dirname(os.__file__) + os.sep,
+                 os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
+_serial = itertools.count(1)
+
+
+@dataclass
+class Wait:
+    """A thread blocked (or about to block) in a tracked wait."""
+
+    kind: str  # "lock", "condition", "join", "harness"
+    target: Any  # the lock, condition or thread waited for
+    timed: bool
+    since: float = field(default_factory=time.monotonic)
+    frame: Any = None  # the caller's frame, to describe the wait
+    serial: int = field(default_factory=lambda: next(_serial))
+
+
+# thread ident -> its current wait
+waits: dict[int, Wait] = {}
+# thread ident -> locks it holds, in acquisition order
+held: dict[int, list[Any]] = {}
+# thread ident -> counter bumped on every acquire, release and wake-up
+progress: dict[int, int] = {}
+# thread ident -> the test during which the thread was started ("" before any)
+born_in: dict[int, str] = {}
+current_test = ""
+
+
+def bump(ident: int) -> None:
+    progress[ident] = progress.get(ident, 0) + 1
+
+
+def creation_site(skip: int = 2) -> str:
+    """``file:line`` of the first frame outside the standard library and the
+    grader, where a lock or thread is being created."""
+    frame = sys._getframe(skip)
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS + ("<",)):
+        frame = frame.f_back
+    if frame is None:
+        return "?"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def caller_frame(skip: int = 2) -> Any:
+    return sys._getframe(skip)
+
+
+def reset_after_fork() -> None:
+    """In a forked child only the forking thread exists."""
+    me = _thread.get_ident()
+    for table in (waits, held, progress, born_in, harness):
+        for ident in [i for i in table if i != me]:
+            del table[ident]
+
+
+# thread ident -> a "harness" wait: the test waiting (with a deadline) for the
+# student's code to return; counts as blocked for stall detection
+harness: dict[int, Wait] = {}
+
+
+class harness_wait:  # noqa: N801 - used as a context manager
+    """Mark the calling thread as the test waiting for student code."""
+
+    def __init__(self, what: Any = None) -> None:
+        self.what = what
+
+    def __enter__(self) -> None:
+        harness[_thread.get_ident()] = Wait("harness", self.what, False)
+
+    def __exit__(self, *exc: object) -> None:
+        harness.pop(_thread.get_ident(), None)

@@ -1,0 +1,203 @@
+"""The watchdog: a thread of the grader's, sampling every 50 ms.
+
+- Deadlock: a cycle of threads, each in an untimed wait for a lock owned by
+  the next one (or joining it), seen in two samples in a row.
+- Stall: every thread of the running test (and the main thread) in an untimed
+  wait for at least ``STALL_AFTER`` seconds: nothing can wake any of them (a
+  lost wake-up, a missing sentinel, a join on a blocked thread, a Barrier short
+  of parties, a nested executor ``.result()``). Timed waits, sleeps, running
+  code and I/O are never stuck, so ``threading.Timer`` and polling are safe.
+
+A diagnosis goes to the listener (the plugin, which fails the running test);
+in a process with no listener (a multiprocessing worker) it is written to
+``RUN_DIR/diagnoses/PID.jsonl`` for the main process to show.
+"""
+
+from __future__ import annotations
+
+import _thread
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from grader.diagnostics import report, state
+
+POLL = 0.05
+STALL_AFTER = 0.5
+DEADLOCK_ADVICE = ("Each thread waits for a lock that another thread of the cycle holds, so "
+                   "none can ever go on. Take locks in one global order everywhere (for "
+                   "example by account id), or hold only one at a time.")
+STALL_ADVICE = ("No thread can make progress: each waits for something only another "
+                "waiting thread could do. Look for a notify that happens before the wait "
+                "(a lost wake-up), a missing sentinel, or a join on a thread that never ends.")
+
+listener: Callable[[dict[str, Any]], None] | None = None
+student_dir: str | None = os.path.realpath(os.environ["GRADER_STUDENT_DIR"]) + os.sep \
+    if os.environ.get("GRADER_STUDENT_DIR") else None
+_ident: int | None = None
+_reported: set[int] = set()  # threads already in a diagnosis: never reported again
+_last_cycle: frozenset[tuple[int, int]] | None = None
+
+
+def start() -> None:
+    """Start the watchdog (a raw thread: invisible to ``threading.enumerate``)."""
+    global _ident
+    _ident = _thread.start_new_thread(_loop, ())
+    os.register_at_fork(after_in_child=_restart_after_fork)
+
+
+def _restart_after_fork() -> None:
+    global _ident, listener, _last_cycle
+    listener, _last_cycle = None, None
+    _reported.clear()
+    _ident = _thread.start_new_thread(_loop, ())
+
+
+def _loop() -> None:
+    me = _thread.get_ident()
+    while _ident == me:
+        time.sleep(POLL)
+        try:
+            check()
+        except Exception:  # noqa: BLE001 - the watchdog must never die
+            pass
+
+
+def _relevant(alive: set[int]) -> set[int]:
+    """Threads of the running test, plus the main thread."""
+    main = _main_ident()
+    return {i for i in alive if i not in _reported and i != _ident
+            and (i == main or state.born_in.get(i) == state.current_test)}
+
+
+def _main_ident() -> int | None:
+    import threading
+
+    return threading.main_thread().ident
+
+
+def _blocked(wait: state.Wait | None) -> bool:
+    return wait is not None and (not wait.timed or wait.kind == "harness")
+
+
+def _wait_of(ident: int, waits: dict[int, state.Wait]) -> state.Wait | None:
+    harness = state.harness.get(ident)
+    return harness if harness is not None else waits.get(ident)
+
+
+def find_cycle(edges: dict[int, int]) -> list[int] | None:
+    """A cycle in a graph where each node has at most one out-edge."""
+    for start in edges:
+        path, node = [], start
+        while node in edges and node not in path:
+            path.append(node)
+            node = edges[node]
+        if node in path:
+            return path[path.index(node):]
+    return None
+
+
+_worker_offsets: dict[str, int] = {}
+
+
+def _worker_news() -> dict[str, Any] | None:
+    """A diagnosis another process of the run wrote since the last look."""
+    run_dir = os.environ.get("GRADER_RUN_DIR")
+    folder = os.path.join(run_dir, "diagnoses") if run_dir else ""
+    if not folder or not os.path.isdir(folder):
+        return None
+    found = None
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        with open(path) as f:
+            f.seek(_worker_offsets.get(path, 0))
+            data = f.read()
+        _worker_offsets[path] = _worker_offsets.get(path, 0) + len(data)
+        for line in data.splitlines():
+            if found is None and line.strip():
+                try:
+                    found = json.loads(line)
+                except ValueError:
+                    continue
+    return found
+
+
+def check() -> None:
+    """One sample: report a deadlock or a stall if there is one."""
+    global _last_cycle
+    if listener is not None:
+        news = _worker_news()
+        if not state.current_test:
+            return
+        if news is not None:
+            news["summary"] = "In a child process: " + news["summary"]
+            listener(news)
+            return
+    frames = sys._current_frames()
+    waits = dict(state.waits)
+    relevant = _relevant(set(frames))
+    edges: dict[int, int] = {}
+    for ident in relevant:
+        wait = waits.get(ident)
+        if wait is None or wait.timed:
+            continue
+        if wait.kind == "lock" and wait.target._owner is not None:
+            edges[ident] = wait.target._owner
+        elif wait.kind == "join" and wait.target.ident is not None \
+                and wait.target.is_alive():
+            edges[ident] = wait.target.ident
+    cycle = find_cycle(edges)
+    if cycle:
+        key = frozenset((i, waits[i].serial) for i in cycle)
+        if key == _last_cycle:
+            _report("deadlock", cycle, frames, waits)
+            _last_cycle = None
+            return
+        _last_cycle = key
+    else:
+        _last_cycle = None
+    now = time.monotonic()
+    chosen = {i: _wait_of(i, waits) for i in relevant}
+    if relevant and all(_blocked(w) and now - w.since >= STALL_AFTER  # type: ignore[union-attr]
+                        for w in chosen.values()):
+        if any(w.kind != "harness" for w in chosen.values()):  # type: ignore[union-attr]
+            _report("stall", sorted(relevant), frames, waits)
+
+
+def _report(kind: str, idents: list[int], frames: dict[int, Any],
+            waits: dict[int, state.Wait]) -> None:
+    namer = report.Namer(frames, student_dir)
+    threads = [report.thread_entry(i, namer, _wait_of(i, waits)) for i in idents]
+    threads = [t for t in threads if t["waits"]]
+    if kind == "deadlock":
+        names = " -> ".join([namer.thread(i) for i in idents] + [namer.thread(idents[0])])
+        summary = (f"{len(idents)} thread(s) wait for each other in a cycle: {names}."
+                   if len(idents) > 1 else
+                   f"{namer.thread(idents[0])} waits for a lock it already holds.")
+        advice = DEADLOCK_ADVICE if len(idents) > 1 else (
+            "A Lock cannot be taken twice by the same thread; use an RLock where a method "
+            "that holds the lock calls another that takes it.")
+    else:
+        summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
+        advice = STALL_ADVICE
+    diagnosis = {"kind": kind, "summary": summary, "threads": threads, "advice": advice}
+    # Stuck threads stay stuck: never report them again. The main thread is
+    # interrupted by the diagnosis and goes on to the next test.
+    _reported.update(set(idents) - {_main_ident()})
+    if listener is not None:
+        listener(diagnosis)
+    else:
+        _write(diagnosis)
+
+
+def _write(diagnosis: dict[str, Any]) -> None:
+    run_dir = os.environ.get("GRADER_RUN_DIR")
+    if not run_dir:
+        return
+    folder = os.path.join(run_dir, "diagnoses")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"{os.getpid()}.jsonl"), "a") as f:
+        f.write(json.dumps(diagnosis) + "\n")
