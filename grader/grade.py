@@ -87,15 +87,17 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest],
     why_missing = "; ".join(outcome.notes) or "the test process ended before this test ran"
     for test in expected:
         got = outcome.tests.get(test.nodeid)
+        diagnosis = None
         if got is None:
             status, message, duration = Status.ERROR, f"did not run: {why_missing}", 0.0
         else:
             status, message, duration = Status(got.status), got.message, got.duration
+            diagnosis = got.diagnosis
         share = round(shares[test.nodeid], 4)
         result.tests.append(TestResult(
             name=test.nodeid, status=status, score=share if status is Status.PASSED else 0.0,
             max_score=share, message=message, duration=round(duration, 3),
-            hidden=_is_hidden(test.nodeid)))
+            hidden=_is_hidden(test.nodeid), diagnosis=diagnosis))
     result.status = worst([t.status for t in result.tests])
     if outcome.notes:
         result.message = "\n".join(outcome.notes)

@@ -218,7 +218,7 @@ class _Run:
         elif kind == "end":
             self.out.tests[event["nodeid"]] = TestOutcome(
                 event.get("status", "failed"), event.get("message", ""),
-                float(event.get("duration", 0.0)))
+                float(event.get("duration", 0.0)), event.get("diagnosis"))
             return None
         return current
 
@@ -232,7 +232,8 @@ class _Run:
             verdict = (test.get("metadata") or {}).get("grader")
             if verdict:
                 self.out.tests[test["nodeid"]] = TestOutcome(
-                    verdict["status"], verdict.get("message", ""), verdict.get("duration", 0.0))
+                    verdict["status"], verdict.get("message", ""), verdict.get("duration", 0.0),
+                    verdict.get("diagnosis"))
 
     # -- the whole run -----------------------------------------------------------
     def execute(self, expected: list[CollectedTest] | None) -> RunOutcome:

@@ -1,0 +1,89 @@
+"""Diagnostics, table-driven: each concurrency bug is named with the right kind
+well before its test's time limit; healthy but slow programs get no report."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+
+from grader.runner.run import RunSpec, run_tests
+
+DIAG = FIXTURES / "diag"
+TEST_LIMIT = 8.0
+
+EXPECTED = {
+    "abba": "deadlock",
+    "philosophers": "deadlock",
+    "lock_reacquired": "deadlock",
+    "wait_without_notify": "stall",
+    "consumer_without_sentinel": "stall",
+    "barrier_short": "stall",
+    "join_blocked": "stall",
+    "nested_result": "stall",
+    "pool_worker_hangs": "deadlock",
+    "inversion_without_hang": "potential-deadlock",
+    "sleeper": "passed",
+    "poller": "passed",
+    "timer": "passed",
+    "slow_pipeline": "passed",
+    "slow_pool": "passed",
+    "ordered_locks": "passed",
+    "busy_worker": "passed",
+}
+
+
+@pytest.fixture(scope="module")
+def outcome():
+    return run_tests(RunSpec(files={"scenarios.py": DIAG / "scenarios.py"},
+                             tests=[DIAG / "test_scenarios.py"], test_timeout=TEST_LIMIT,
+                             timeout=300))
+
+
+def result(outcome, name):
+    return outcome.tests[f"test_scenarios.py::test_scenario[{name}]"]
+
+
+@pytest.mark.parametrize(("name", "kind"), EXPECTED.items())
+def test_diagnosed_with_the_right_kind(outcome, name, kind):
+    got = result(outcome, name)
+    assert got.status == kind, f"{name}: {got.status}\n{got.message}"
+    if kind != "passed":
+        # Found by the watchdog or the lock-order graph, not by the time limit.
+        assert got.duration < TEST_LIMIT / 2, f"{name} took {got.duration:.1f} s"
+
+
+def test_deadlock_names_threads_locks_and_lines(outcome):
+    message = result(outcome, "abba").message
+    assert "Thread-1 (one)" in message and "Thread-2 (two)" in message
+    assert "holds `a`" in message and "waits for `b`" in message
+    assert "scenarios.py:19 in one: with b:" in message
+    assert "created at scenarios.py:13" in message
+
+
+def test_philosophers_forks_are_named_by_index(outcome):
+    message = result(outcome, "philosophers").message
+    for i in range(5):
+        assert f"`forks[{i}]`" in message
+
+
+def test_self_deadlock_says_lock_is_not_reentrant(outcome):
+    message = result(outcome, "lock_reacquired").message
+    assert "`self.lock`" in message and "RLock" in message
+    assert "in incr: self.add(1)" in message
+
+
+def test_stall_says_what_each_thread_waits_for(outcome):
+    assert "waits in get() for an item from the queue `q`" in result(
+        outcome, "consumer_without_sentinel").message
+    assert "(2 of 3 parties have arrived)" in result(outcome, "barrier_short").message
+    assert "waits on the condition `cond`" in result(outcome, "wait_without_notify").message
+
+
+def test_a_pool_workers_deadlock_is_reported_from_the_child(outcome):
+    message = result(outcome, "pool_worker_hangs").message
+    assert "In a child process" in message and "_stuck_task" in message
+
+
+def test_inversion_gives_both_acquisition_sites(outcome):
+    message = result(outcome, "inversion_without_hang").message
+    assert "scenarios.py:133" in message and "scenarios.py:135" in message
