@@ -10,6 +10,9 @@ import pytest
 from grader.course import Course, load_course
 from grader.runner import procs
 
+# Fixtures are graded by the tests, never run as tests themselves.
+collect_ignore = ["fixtures", "wrong", "alt"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

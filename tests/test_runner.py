@@ -34,8 +34,8 @@ def status(outcome, name):
 def test_every_collected_test_is_reported(toy_run):
     outcome, _, _ = toy_run
     assert [t.nodeid.split("::")[1] for t in outcome.collected] == [
-        "test_ok", "test_fail", "test_hang", "test_after_hang", "test_die", "test_after_die",
-        "test_swallow", "test_last", "test_orphan"]
+        "test_ok", "test_fail", "test_hang", "test_deadlock", "test_after_hang", "test_die",
+        "test_after_die", "test_swallow", "test_last", "test_orphan"]
     assert set(outcome.tests) == {t.nodeid for t in outcome.collected}
     assert [t.weight for t in outcome.collected if t.nodeid.endswith("test_die")] == [3.0]
 
@@ -54,6 +54,13 @@ def test_a_hung_test_times_out_alone_with_every_threads_stack(toy_run):
     assert "stuck-worker" in message and "MainThread" in message
     assert "toy.py" in message and "in hang" in message
     assert status(outcome, "test_after_hang") == "passed"
+
+
+def test_a_deadlock_is_named_long_before_the_time_limit(toy_run):
+    outcome = toy_run[0]
+    assert status(outcome, "test_deadlock") == "deadlock"
+    assert outcome.tests["test_toy.py::test_deadlock"].duration < 5  # limit: 10 s
+    assert "stuck-worker" in outcome.tests["test_toy.py::test_deadlock"].message
 
 
 def test_os_exit_in_a_test_fails_it_and_the_rest_still_runs(toy_run):

@@ -55,7 +55,7 @@ def test_call_with_deadline_returns_raises_and_times_out():
         call_with_deadline(lambda: 1 / 0)
     never = threading.Event()
     with pytest.raises(DeadlineExceeded, match="did not return within 0.2 s"):
-        call_with_deadline(never.wait, timeout=0.2, what="never.wait()")
+        call_with_deadline(never.wait, deadline=0.2, what="never.wait()")
 
 
 def test_run_in_threads_names_the_stuck_threads():

@@ -12,7 +12,7 @@ from grader.testing import DeadlineExceeded, LockOrderTracker, call_with_deadlin
 
 
 def _transfer(src, dst, amount):
-    return call_with_deadline(transfer, src, dst, amount, timeout=5.0,
+    return call_with_deadline(transfer, src, dst, amount, deadline=5.0,
                               what=f"transfer(account {src.id}, account {dst.id}, {amount})")
 
 

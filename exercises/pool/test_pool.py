@@ -41,7 +41,7 @@ def make_tree(root) -> dict[str, bytes]:
 
 def digest_tree(topdir: str, **kwargs):
     try:
-        return call_with_deadline(pool.digest_tree, topdir, timeout=DEADLINE,
+        return call_with_deadline(pool.digest_tree, topdir, deadline=DEADLINE,
                                   what=f"digest_tree({topdir!r})", **kwargs)
     except Exception as exc:
         if isinstance(exc, pickle.PicklingError) or "pickle" in str(exc).lower():

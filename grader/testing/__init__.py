@@ -12,7 +12,13 @@ exercise concurrent code without relying on timing luck.
 - :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``.
 """
 
-from grader.testing.deadline import DeadlineExceeded, call_with_deadline, run_in_threads
+from grader.testing.deadline import (
+    DeadlineExceeded,
+    StartedCall,
+    call_with_deadline,
+    run_in_threads,
+    start_call,
+)
 from grader.testing.locks import LockOrderTracker
 from grader.testing.observe import (
     PeakCounter,
@@ -29,12 +35,14 @@ __all__ = [
     "LockOrderTracker",
     "PeakCounter",
     "SpuriousCondition",
+    "StartedCall",
     "busy_cpu_ratio",
     "call_with_deadline",
     "current_seed",
     "inject_switches",
     "patch_condition",
     "run_in_threads",
+    "start_call",
     "thread_cpu_time",
     "wait_until",
     "wait_until_blocked",

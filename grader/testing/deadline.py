@@ -30,8 +30,13 @@ def stack_of(thread: threading.Thread) -> str:
     return "".join(traceback.format_stack(frame))
 
 
-class _Call:
-    """One call running in a daemon thread."""
+class StartedCall:
+    """One call running in a daemon thread, its outcome kept for the test.
+
+    ``start_call(buf.get)`` starts it; ``wait_until_blocked(call.thread)``
+    checks that it blocks; ``call.finish("get()")`` waits (with a deadline)
+    and returns its result or re-raises its exception.
+    """
 
     def __init__(self, fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
                  name: str) -> None:
@@ -49,23 +54,53 @@ class _Call:
         finally:
             self.done.set()
 
+    def outcome(self) -> str:
+        """What the call did so far, in words, for a failure message."""
+        if not self.done.is_set():
+            return "it is still running"
+        if self.error is not None:
+            return f"it raised {type(self.error).__name__}: {self.error}"
+        return f"it returned {self.result!r}"
 
-def call_with_deadline(fn: Callable[..., Any], *args: Any, timeout: float = DEFAULT_TIMEOUT,
+    def finish(self, what: str, deadline: float = DEFAULT_TIMEOUT) -> Any:
+        """Wait for the call to return: its result, or its exception re-raised."""
+        with harness_wait(self.thread):
+            finished = self.done.wait(deadline)
+        if not finished:
+            raise DeadlineExceeded(
+                f"{what} did not return within {deadline:g} s; it is stuck here:\n"
+                f"{stack_of(self.thread)}"
+                "Was it never woken up (a notify that never came, or one that woke the "
+                "wrong thread)?")
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def start_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StartedCall:
+    """Start ``fn(*args, **kwargs)`` in a daemon thread and return at once."""
+    call = StartedCall(fn, args, kwargs, name=f"test:{_describe(fn)}")
+    call.thread.start()
+    return call
+
+
+def call_with_deadline(fn: Callable[..., Any], *args: Any, deadline: float = DEFAULT_TIMEOUT,
                        what: str | None = None, **kwargs: Any) -> Any:
     """Call ``fn(*args, **kwargs)`` in a daemon thread and return its result.
 
-    Re-raises what the call raised. If it has not returned after ``timeout``
+    Re-raises what the call raised. If it has not returned after ``deadline``
     seconds, raises :class:`DeadlineExceeded` naming the call and showing where
-    it is stuck; the thread is left behind as a daemon.
+    it is stuck; the thread is left behind as a daemon. (``timeout=`` is passed
+    on to ``fn``, as student APIs often take one.)
     """
-    call = _Call(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
+    call = StartedCall(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
     call.thread.start()
     with harness_wait(call.thread):
-        finished = call.done.wait(timeout)
+        finished = call.done.wait(deadline)
     if not finished:
         label = what or f"{_describe(fn)}()"
         raise DeadlineExceeded(
-            f"{label} did not return within {timeout:g} s; it is stuck here:\n"
+            f"{label} did not return within {deadline:g} s; it is stuck here:\n"
             f"{stack_of(call.thread)}"
             "A call that never returns usually waits for a lock, a condition or a "
             "queue item that nobody will ever release, notify or put."
@@ -85,7 +120,7 @@ def run_in_threads(calls: Iterable[Callable[[], Any]], timeout: float = DEFAULT_
     """
     import time
 
-    running = [_Call(fn, (), {}, name=f"worker-{i}") for i, fn in enumerate(calls)]
+    running = [StartedCall(fn, (), {}, name=f"worker-{i}") for i, fn in enumerate(calls)]
     for call in running:
         call.thread.start()
     end = time.monotonic() + timeout

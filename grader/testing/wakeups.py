@@ -47,11 +47,13 @@ class _ThreadingView(types.ModuleType):
 def patch_condition(monkeypatch: Any, module: types.ModuleType,
                     cls: type = SpuriousCondition) -> None:
     """Make ``module`` (and only it) build ``cls`` where it asks for a
-    Condition, whether it wrote ``threading.Condition`` or imported the name.
-    The rest of the program (Event, Queue, the test's helpers) is untouched."""
-    if getattr(module, "Condition", None) is _RealCondition:
-        monkeypatch.setattr(module, "Condition", cls)
-    if getattr(module, "threading", None) is threading:
-        view = _ThreadingView("threading")
-        view.Condition = cls  # type: ignore[attr-defined]
-        monkeypatch.setattr(module, "threading", view)
+    Condition, however it imported it (``threading.Condition``, ``import
+    threading as th``, ``from threading import Condition as Cond``). The rest
+    of the program (Event, Queue, the test's helpers) is untouched."""
+    for name, value in list(vars(module).items()):
+        if value is threading:
+            view = _ThreadingView("threading")
+            view.Condition = cls  # type: ignore[attr-defined]
+            monkeypatch.setattr(module, name, view)
+        elif value is threading.Condition or value is _RealCondition:
+            monkeypatch.setattr(module, name, cls)

@@ -9,8 +9,6 @@ every run; a lost wake-up is provoked with many producers and consumers on a
 buffer of one slot and shows as a stall (``DeadlineExceeded``).
 """
 
-import threading
-import types
 
 import condition
 import pytest
@@ -23,74 +21,12 @@ from grader.testing import (
     call_with_deadline,
     patch_condition,
     run_in_threads,
+    start_call,
     wait_until_blocked,
 )
 
 DEADLINE = 5.0
-# Note: call_with_deadline(fn, ..., timeout=...) takes `timeout` for itself; a
-# student call with a timeout goes through a lambda: lambda: buf.get(timeout=0.05).
 BUSY_LIMIT = 0.01  # share of a CPU: a blocked wait uses about 0.00001, a spin 0.1-1
-
-
-class _Started:
-    """One call running in a daemon thread, with its outcome kept for the test.
-
-    (A candidate for grader.testing: ``wait_until_blocked`` needs a thread, and
-    the test then wants the call's result or exception.)
-    """
-
-    def __init__(self, fn, *args, **kwargs):
-        self.result = None
-        self.error = None
-        self.done = threading.Event()
-
-        def run():
-            try:
-                self.result = fn(*args, **kwargs)
-            except BaseException as exc:  # noqa: BLE001 - handed to the test
-                self.error = exc
-            finally:
-                self.done.set()
-
-        self.thread = threading.Thread(target=run, name=f"test:{fn.__name__}", daemon=True)
-        self.thread.start()
-
-    def outcome(self):
-        """What the call did, in words, for a failure message."""
-        if not self.done.is_set():
-            return "it is still running"
-        if self.error is not None:
-            return f"it raised {type(self.error).__name__}: {self.error}"
-        return f"it returned {self.result!r}"
-
-    def finish(self, what, timeout=DEADLINE):
-        """Wait for the call to return; its result, or its exception re-raised."""
-        if not self.done.wait(timeout):
-            raise DeadlineExceeded(
-                f"{what} did not return within {timeout:g} s although it was unblocked: "
-                "a notify that never came, or one that woke the wrong thread?"
-            )
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-class _ThreadingView(types.ModuleType):
-    def __getattr__(self, name):
-        return getattr(threading, name)
-
-
-def _spurious_conditions(monkeypatch):
-    """``patch_condition`` plus aliases it does not cover (``import threading as
-    th``, ``from threading import Condition as Cond``)."""
-    patch_condition(monkeypatch, condition)
-    for name, value in list(vars(condition).items()):
-        if value is threading and name != "threading":
-            view = _ThreadingView("threading")
-            view.Condition = SpuriousCondition
-            monkeypatch.setattr(condition, name, view)
-        elif value is threading.Condition and name != "Condition":
-            monkeypatch.setattr(condition, name, SpuriousCondition)
 
 
 # --- FIFO -----------------------------------------------------------------------
@@ -136,7 +72,7 @@ def test_put_blocks_while_full():
     buf = BoundedBuffer(2)
     call_with_deadline(buf.put, "first", what="put('first') into an empty buffer")
     call_with_deadline(buf.put, "second", what="put('second') into a buffer with room")
-    call = _Started(buf.put, "third")
+    call = start_call(buf.put, "third")
     assert wait_until_blocked(call.thread), (
         f"put('third') into a full buffer (capacity 2) did not block: {call.outcome()}. "
         "put must wait on the Condition while the buffer holds `capacity` items."
@@ -152,7 +88,7 @@ def test_put_blocks_while_full():
 
 def test_get_blocks_while_empty():
     buf = BoundedBuffer(2)
-    call = _Started(buf.get)
+    call = start_call(buf.get)
     assert wait_until_blocked(call.thread), (
         f"get() from an empty buffer did not block: {call.outcome()}. "
         "get must wait on the Condition while the buffer is empty."
@@ -197,10 +133,10 @@ def test_put_timeout_raises_timeout_error():
 
 
 def test_get_rechecks_after_spurious_wakeup(monkeypatch):
-    _spurious_conditions(monkeypatch)
+    patch_condition(monkeypatch, condition)
     seen = SpuriousCondition.spurious_count
     buf = BoundedBuffer(2)
-    call = _Started(buf.get)
+    call = start_call(buf.get)
     blocked = wait_until_blocked(call.thread)
     assert blocked, (
         f"get() on an empty buffer returned after a spurious wake-up: {call.outcome()}. "
@@ -218,11 +154,11 @@ def test_get_rechecks_after_spurious_wakeup(monkeypatch):
 
 
 def test_put_rechecks_after_spurious_wakeup(monkeypatch):
-    _spurious_conditions(monkeypatch)
+    patch_condition(monkeypatch, condition)
     seen = SpuriousCondition.spurious_count
     buf = BoundedBuffer(1)
     call_with_deadline(buf.put, "first", what="put('first') into an empty buffer")
-    call = _Started(buf.put, "second")
+    call = start_call(buf.put, "second")
     blocked = wait_until_blocked(call.thread)
     assert blocked, (
         f"put() into a full buffer returned after a spurious wake-up: {call.outcome()}, "
@@ -289,12 +225,12 @@ def test_notify_while_holding_the_lock():
     try:
         call_with_deadline(buf.put, 1, what="put(1) into an empty buffer")
         assert call_with_deadline(buf.get, what="get() from a buffer of one item") == 1
-        getter = _Started(buf.get)
+        getter = start_call(buf.get)
         wait_until_blocked(getter.thread)
         call_with_deadline(buf.put, 2, what="put(2) with a consumer waiting")
         assert getter.finish("get() woken by put(2)") == 2
         call_with_deadline(buf.put, 3)
-        putter = _Started(buf.put, 4)
+        putter = start_call(buf.put, 4)
         wait_until_blocked(putter.thread)
         assert call_with_deadline(buf.get, what="get() with a producer waiting") == 3
         putter.finish("put(4) woken by get()")

@@ -48,7 +48,7 @@ def _tracked(tracker, *accounts):
 
 def _transfer(src, dst, amount):
     return call_with_deadline(
-        transfer, src, dst, amount, timeout=DEADLINE,
+        transfer, src, dst, amount, deadline=DEADLINE,
         what=f"transfer(account {src.id}, account {dst.id}, {amount})")
 
 
@@ -375,7 +375,7 @@ def test_disjoint_transfers_do_not_wait_for_each_other():
             f"{DEADLINE:g} s (a holds 100, so the transfer should go through)"
         )
         try:
-            other = call_with_deadline(transfer, c, d, 10, timeout=DEADLINE,
+            other = call_with_deadline(transfer, c, d, 10, deadline=DEADLINE,
                                        what="transfer(c, d, 10)")
         except DeadlineExceeded as exc:
             raise AssertionError(

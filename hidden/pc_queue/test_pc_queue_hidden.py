@@ -35,7 +35,7 @@ HANG_HINT = (
 def _run(func, items, **kwargs):
     """parallel_map_threads(func, items, **kwargs) under a deadline."""
     try:
-        return call_with_deadline(parallel_map_threads, func, items, timeout=DEADLINE,
+        return call_with_deadline(parallel_map_threads, func, items, deadline=DEADLINE,
                                   what="parallel_map_threads(...)", **kwargs)
     except DeadlineExceeded as exc:
         raise DeadlineExceeded(f"{HANG_HINT}\n{exc}") from None

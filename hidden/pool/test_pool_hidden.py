@@ -67,7 +67,7 @@ def is_pickling_error(exc: BaseException) -> bool:
 def run_digest_tree(topdir: str, **kwargs):
     """Call the student's digest_tree under a deadline; explain pickling errors."""
     try:
-        return call_with_deadline(pool.digest_tree, topdir, timeout=DEADLINE,
+        return call_with_deadline(pool.digest_tree, topdir, deadline=DEADLINE,
                                   what=f"digest_tree({topdir!r})", **kwargs)
     except Exception as exc:
         if is_pickling_error(exc):
