@@ -21,7 +21,7 @@ points = 10
 
 
 def test_the_course_loads(course):
-    assert list(course.exercises) == ["race", "deadlock", "condition", "pc_queue", "pool"]
+    assert {"race", "deadlock", "condition", "pc_queue", "pool"} <= set(course.exercises)
     for exercise in course.exercises.values():
         assert exercise.public_tests, exercise.slug
         assert exercise.hidden_tests, exercise.slug

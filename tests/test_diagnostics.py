@@ -22,6 +22,7 @@ EXPECTED = {
     "nested_result": "stall",
     "pool_worker_hangs": "deadlock",
     "inversion_without_hang": "potential-deadlock",
+    "join_full_queue": "stall",
     "sleeper": "passed",
     "poller": "passed",
     "timer": "passed",
@@ -29,6 +30,7 @@ EXPECTED = {
     "slow_pool": "passed",
     "ordered_locks": "passed",
     "busy_worker": "passed",
+    "join_after_draining": "passed",
 }
 
 
@@ -87,3 +89,9 @@ def test_a_pool_workers_deadlock_is_reported_from_the_child(outcome):
 def test_inversion_gives_both_acquisition_sites(outcome):
     message = result(outcome, "inversion_without_hang").message
     assert "scenarios.py:133" in message and "scenarios.py:135" in message
+
+
+def test_join_on_a_process_blocked_on_a_full_queue_is_explained(outcome):
+    message = result(outcome, "join_full_queue").message
+    assert "cannot finish: it put items on a multiprocessing Queue" in message
+    assert "scenarios.py" in message and "p.join()" in message

@@ -26,6 +26,7 @@ _get_ident = _thread.get_ident
 RealCondition = threading.Condition
 _real_join = threading.Thread.join
 _real_start = threading.Thread.start
+_real_process_join: Any = None
 _ids = itertools.count(1)
 
 ORDER = OrderGraph()
@@ -240,8 +241,24 @@ def _tracked_start(self: threading.Thread) -> None:
         state.born_in[self.ident] = state.current_test
 
 
+def _tracked_process_join(self: Any, timeout: float | None = None) -> None:
+    me = _get_ident()
+    state.waits[me] = state.Wait("process", self, timeout is not None, frame=sys._getframe(1))
+    try:
+        _real_process_join(self, timeout)
+    finally:
+        state.waits.pop(me, None)
+        state.bump(me)
+
+
 def patch_threading() -> None:
-    """Install the tracking primitives into ``threading``."""
+    """Install the tracking primitives into ``threading`` (and wrap
+    ``multiprocessing``'s ``Process.join``)."""
+    global _real_process_join
+    import multiprocessing.process
+
+    _real_process_join = multiprocessing.process.BaseProcess.join
+    multiprocessing.process.BaseProcess.join = _tracked_process_join  # type: ignore
     threading.Lock = TrackedLock  # type: ignore[misc,assignment]
     threading.RLock = TrackedRLock  # type: ignore[misc,assignment]
     threading.Condition = TrackedCondition  # type: ignore[misc]

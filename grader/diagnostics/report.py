@@ -89,6 +89,11 @@ def describe_wait(wait: state.Wait, ident: int, namer: Namer) -> str:
         return f"waits for {namer.obj(target, ident)}, held by {who}"
     if wait.kind == "join":
         return f"waits for thread {target.name} to finish (join)"
+    if wait.kind == "process":
+        return (f"waits for process {target.name} (pid {target.pid}) to finish (join), but it "
+                "cannot finish: it put items on a multiprocessing Queue that nobody has read, "
+                "and a process does not exit before its queued items are written into the "
+                "pipe. Read (get) the results before you join the process.")
     if wait.kind == "harness":
         return "is the test, waiting for your code to return"
     # A condition: say what the library call it came from was waiting for.

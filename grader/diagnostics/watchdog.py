@@ -80,7 +80,35 @@ def _main_ident() -> int | None:
 
 
 def _blocked(wait: state.Wait | None) -> bool:
-    return wait is not None and (not wait.timed or wait.kind == "harness")
+    if wait is None:
+        return False
+    if wait.kind == "process":
+        return not wait.timed and process_stuck(wait)
+    return not wait.timed or wait.kind == "harness"
+
+
+_process_checks: dict[int, tuple[float, bool]] = {}  # wait serial -> (when, stuck)
+
+
+def process_stuck(wait: state.Wait) -> bool:
+    """Whether the process a thread is joining can never exit: its Queue feeder
+    thread is blocked writing items into a pipe nobody reads. Checked from the
+    process's own stack dump, at most once a second per wait."""
+    now = time.monotonic()
+    if now - wait.since < STALL_AFTER:
+        return False
+    checked = _process_checks.get(wait.serial)
+    if checked is not None and now - checked[0] < 1.0:
+        return checked[1]
+    run_dir, pid = os.environ.get("GRADER_RUN_DIR"), getattr(wait.target, "pid", None)
+    stuck = False
+    if run_dir and pid:
+        from grader.runner import stacks
+
+        text = stacks.request_dumps({pid}, run_dir, wait=0.3, trim=False)
+        stuck = "queues.py" in text and "_feed" in text and "_send" in text
+    _process_checks[wait.serial] = (now, stuck)
+    return stuck
 
 
 def _wait_of(ident: int, waits: dict[int, state.Wait]) -> state.Wait | None:

@@ -43,7 +43,7 @@ def install_everywhere(run_dir: str) -> None:
 
 
 def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
-                  student_dir: str | Path | None = None) -> str:
+                  student_dir: str | Path | None = None, trim: bool = True) -> str:
     """Ask ``pids`` for their stacks; return what they wrote, one block per pid,
     trimmed to the frames in ``student_dir`` (default: the ones set here)."""
     if student_dir is not None:
@@ -69,7 +69,7 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
         path = folder / f"{pid}.txt"
         text = path.read_text(errors="replace").strip() if path.exists() else ""
         if text:
-            blocks.append(f"Process {pid}:\n{trim_faulthandler(text)}")
+            blocks.append(f"Process {pid}:\n{trim_faulthandler(text) if trim else text}")
     return "\n\n".join(blocks)
 
 
