@@ -33,11 +33,12 @@ validate: venv
 
 ## stress: repeated runs (reference solutions pass N of N, stubs fail N of N)
 stress: venv
-	$(PY) bench/stress.py --runs 50
+	$(PY) bench/stress.py --runs 50 $(if $(HOG),--hog)
 
 ## bench: grading time of the sample class, and the cost of isolation
 bench: venv
 	$(PY) bench/grade_bench.py
+	$(PY) bench/diagnostics_bench.py
 
 clean:
 	rm -rf build $(VENV)

@@ -36,7 +36,7 @@ def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
     return RunSpec(files=files, tests=test_files(exercise, options.hidden),
                    test_timeout=exercise.test_timeout, timeout=exercise.timeout,
                    limits=exercise.limits, seed=options.seed, collect_only=collect_only,
-                   keep_dir=options.keep_dir)
+                   keep_dir=options.keep_dir, exercise=exercise.slug)
 
 
 def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:

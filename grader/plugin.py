@@ -45,6 +45,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "timeout_s(seconds): this test's own time limit")
     config.addinivalue_line("markers", "cpu_sensitive: must not share the CPU with other "
                             "graded runs")
+    config.addinivalue_line("markers", "switches(*modules, probability=0.02): run the test "
+                            "with seeded thread switches injected between the bytecodes of "
+                            "the named modules (races show every run)")
     events = config.getoption("--grader-events", None)
     if events:
         config.pluginmanager.register(GradingSession(config, events), "grader-session")
@@ -56,6 +59,20 @@ def _grader_seed(request: pytest.FixtureRequest):
     switches.set_current_seed(switches.seed_for(request.node.nodeid.split("::", 1)[-1]))
     yield
     switches.set_current_seed(None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """``@pytest.mark.switches("race")``: the test body runs with injected switches."""
+    marker = item.get_closest_marker("switches")
+    if marker is None:
+        yield
+        return
+    import sys
+
+    modules = [sys.modules[name] if isinstance(name, str) else name for name in marker.args]
+    with switches.inject_switches(*modules, **marker.kwargs):
+        yield
 
 
 @pytest.fixture

@@ -145,3 +145,10 @@ def test_the_same_seed_gives_the_same_switches():
         return rng.random()
 
     assert run(3) == run(3) != run(4)
+
+
+@pytest.mark.switches(__name__, probability=0.05)
+def test_the_switches_marker_provokes_the_race():
+    counter = Racy()
+    run_in_threads([lambda: [counter.bump() for _ in range(300)] for _ in range(4)])
+    assert counter.value < 1200  # updates were lost: the marker injected switches

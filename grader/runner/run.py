@@ -63,6 +63,7 @@ class RunSpec:
     seed: int = 0
     collect_only: bool = False
     keep_dir: bool = False
+    exercise: str = ""  # the slug, for messages that say how to replay
 
 
 @dataclass
@@ -126,6 +127,7 @@ class _Run:
             GRADER_RUN_DIR=str(self.dir),
             GRADER_STUDENT_DIR=str(self.work),
             GRADER_SEED=str(self.spec.seed),
+            GRADER_EXERCISE=self.spec.exercise or "SLUG",
         )
         return env
 

@@ -96,8 +96,11 @@ class LostUpdates:
         file = os.path.basename(filename)
         summary = (f"{thread} read `{name}` at line {read_line}, {other[0]} wrote it at line "
                    f"{other[1]}, then {thread} wrote its stale copy at line {line} ({file}): "
-                   f"{other[0]}'s update was lost.")
-        return {"kind": "race", "summary": summary, "threads": [], "advice": (
+                   f"{other[0]}'s update was lost. (Thread switches were injected with base "
+                   f"seed {base_seed()}: `grader check {os.environ.get('GRADER_EXERCISE', 'SLUG')} "
+                   f"--seed {base_seed()}` replays it.)")
+        return {"kind": "race", "summary": summary, "threads": [], "seed": base_seed(),
+                "advice": (
             "A read followed by a write is not atomic: another thread can run in between. "
             "Hold one lock, shared by every thread that touches the value, around the whole "
             "read-modify-write.")}
