@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import Course, Exercise
+from grader.course import Course, CourseError, Exercise
 from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
 from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
 from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
@@ -43,12 +43,18 @@ def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
     """The tests every run must report on, collected once against the stub
     (which ships with the exercise and imports cleanly)."""
     key = (exercise.slug, hidden)
+    absent = [p.name for p in exercise.stub_files().values() if not p.is_file()]
+    if absent:
+        raise CourseError(f"exercise {exercise.slug!r}: its stub {absent[0]} is missing from "
+                          f"{exercise.exercise_dir}")
     if key not in _expected_cache:
         outcome = run_tests(spec_for(exercise, exercise.stub_files(), Options(hidden=hidden),
                                      collect_only=True))
         if outcome.collection_error or not outcome.collected:
-            raise RuntimeError(f"exercise {exercise.slug!r}: its tests cannot be collected "
-                               f"against the stub:\n{outcome.collection_error or outcome.output}")
+            why = (outcome.collection_error or "no tests found").strip().splitlines()
+            raise CourseError(f"exercise {exercise.slug!r}: its tests cannot be collected "
+                              f"against the stub ({why[-1] if why else '?'}); run "
+                              f"`grader validate --only {exercise.slug}` for details")
         _expected_cache[key] = outcome.collected
     return _expected_cache[key]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from grader.course import Course, Exercise
+from grader.course import Course, CourseError, Exercise
 from grader.grade import Options, expected_tests, spec_for
 from grader.grade import score_outcome as _score
 from grader.model import ExerciseResult, Status
@@ -22,6 +22,7 @@ class Check:
     solution: ExerciseResult
     stub: ExerciseResult
     seconds: float
+    broken: str = ""  # the exercise's tests cannot even be collected
 
     @property
     def solution_ok(self) -> bool:
@@ -37,6 +38,8 @@ class Check:
         return self.solution_ok and self.stub_ok and bool(self.tests)
 
     def problems(self) -> list[str]:
+        if self.broken:
+            return [self.broken]
         found = []
         if not self.tests:
             found.append("no tests were collected")
@@ -58,7 +61,11 @@ def run_files(exercise: Exercise, files: dict, seed: int = 0) -> ExerciseResult:
 
 def check_exercise(exercise: Exercise, seed: int = 0) -> Check:
     start = time.monotonic()
-    expected = expected_tests(exercise, hidden=True)
+    try:
+        expected = expected_tests(exercise, hidden=True)
+    except CourseError as exc:
+        empty = ExerciseResult(exercise.slug, Status.ERROR, exercise.points)
+        return Check(exercise.slug, 0, empty, empty, time.monotonic() - start, str(exc))
     solution = run_files(exercise, exercise.solution_files(), seed)
     stub = run_files(exercise, exercise.stub_files(), seed)
     return Check(exercise.slug, len(expected), solution, stub, time.monotonic() - start)
