@@ -26,7 +26,6 @@ _get_ident = _thread.get_ident
 RealCondition = threading.Condition
 _real_join = threading.Thread.join
 _real_start = threading.Thread.start
-_real_process_join: Any = None
 _ids = itertools.count(1)
 
 ORDER = OrderGraph()
@@ -225,14 +224,20 @@ class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
             state.bump(me)
 
 
-def _tracked_join(self: threading.Thread, timeout: float | None = None) -> None:
-    me = _get_ident()
-    state.waits[me] = state.Wait("join", self, timeout is not None, frame=sys._getframe(1))
-    try:
-        _real_join(self, timeout)
-    finally:
-        state.waits.pop(me, None)
-        state.bump(me)
+def _tracked_join(kind: str, real_join: Any) -> Any:
+    """A ``join`` method that records the wait (kind "join" or "process")."""
+
+    def join(self: Any, timeout: float | None = None) -> None:
+        me = _get_ident()
+        state.waits[me] = state.Wait(kind, self, timeout is not None, frame=sys._getframe(1))
+        try:
+            real_join(self, timeout)
+        finally:
+            state.waits.pop(me, None)
+            state.bump(me)
+
+    join.__doc__ = real_join.__doc__
+    return join
 
 
 def _tracked_start(self: threading.Thread) -> None:
@@ -241,27 +246,16 @@ def _tracked_start(self: threading.Thread) -> None:
         state.born_in[self.ident] = state.current_test
 
 
-def _tracked_process_join(self: Any, timeout: float | None = None) -> None:
-    me = _get_ident()
-    state.waits[me] = state.Wait("process", self, timeout is not None, frame=sys._getframe(1))
-    try:
-        _real_process_join(self, timeout)
-    finally:
-        state.waits.pop(me, None)
-        state.bump(me)
-
-
 def patch_threading() -> None:
     """Install the tracking primitives into ``threading`` (and wrap
     ``multiprocessing``'s ``Process.join``)."""
-    global _real_process_join
     import multiprocessing.process
 
-    _real_process_join = multiprocessing.process.BaseProcess.join
-    multiprocessing.process.BaseProcess.join = _tracked_process_join  # type: ignore
+    process = multiprocessing.process.BaseProcess
+    process.join = _tracked_join("process", process.join)  # type: ignore[method-assign]
     threading.Lock = TrackedLock  # type: ignore[misc,assignment]
     threading.RLock = TrackedRLock  # type: ignore[misc,assignment]
     threading.Condition = TrackedCondition  # type: ignore[misc]
-    threading.Thread.join = _tracked_join  # type: ignore[method-assign]
+    threading.Thread.join = _tracked_join("join", _real_join)  # type: ignore[method-assign]
     threading.Thread.start = _tracked_start  # type: ignore[method-assign]
     os.register_at_fork(after_in_child=state.reset_after_fork)
