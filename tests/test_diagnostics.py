@@ -31,6 +31,7 @@ EXPECTED = {
     "ordered_locks": "passed",
     "busy_worker": "passed",
     "join_after_draining": "passed",
+    "lock_handed_over": "passed",
 }
 
 

@@ -26,6 +26,7 @@ _get_ident = _thread.get_ident
 RealCondition = threading.Condition
 _real_join = threading.Thread.join
 _real_start = threading.Thread.start
+_real_delete = threading.Thread._delete  # type: ignore[attr-defined]
 _ids = itertools.count(1)
 
 ORDER = OrderGraph()
@@ -36,7 +37,10 @@ locks_by_id: dict[int, Any] = {}
 
 
 def _thread_name() -> str:
-    return threading.current_thread().name
+    # Not current_thread(): a thread still starting up is not yet in _active,
+    # and current_thread() would make a _DummyThread, whose Event takes a lock.
+    thread = threading._active.get(_get_ident())  # type: ignore[attr-defined]
+    return thread.name if thread is not None else f"thread {_get_ident()}"
 
 
 def _note_order(me: int, lock: Any) -> None:
@@ -246,6 +250,19 @@ def _tracked_start(self: threading.Thread) -> None:
         state.born_in[self.ident] = state.current_test
 
 
+def _tracked_delete(self: threading.Thread) -> None:
+    """A thread ends: forget it, so a new thread reusing its ident starts clean.
+    Locks it still holds (legal for a Lock) are owned by nobody that can run."""
+    me = _get_ident()
+    for lock in state.held.pop(me, []):
+        if getattr(lock, "_owner", None) == me:
+            lock._owner = None
+    for table in (state.waits, state.progress, state.born_in, state.harness):
+        table.pop(me, None)
+    state.reported.discard(me)
+    _real_delete(self)
+
+
 def patch_threading() -> None:
     """Install the tracking primitives into ``threading`` (and wrap
     ``multiprocessing``'s ``Process.join``)."""
@@ -258,4 +275,5 @@ def patch_threading() -> None:
     threading.Condition = TrackedCondition  # type: ignore[misc]
     threading.Thread.join = _tracked_join("join", _real_join)  # type: ignore[method-assign]
     threading.Thread.start = _tracked_start  # type: ignore[method-assign]
+    threading.Thread._delete = _tracked_delete  # type: ignore[attr-defined]
     os.register_at_fork(after_in_child=state.reset_after_fork)

@@ -95,7 +95,8 @@ def describe_wait(wait: state.Wait, ident: int, namer: Namer) -> str:
                 "and a process does not exit before its queued items are written into the "
                 "pipe. Read (get) the results before you join the process.")
     if wait.kind == "harness":
-        return "is the test, waiting for your code to return"
+        what = f" ({target})" if isinstance(target, str) and target else ""
+        return f"is the test, waiting for your code to return{what}"
     # A condition: say what the library call it came from was waiting for.
     frame = wait.frame
     while frame is not None:

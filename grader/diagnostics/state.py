@@ -41,6 +41,8 @@ progress: dict[int, int] = {}
 # thread ident -> the test during which the thread was started ("" before any)
 born_in: dict[int, str] = {}
 current_test = ""
+# threads already named in a diagnosis: stuck for good, never reported again
+reported: set[int] = set()
 
 
 def bump(ident: int) -> None:
@@ -68,6 +70,7 @@ def reset_after_fork() -> None:
     for table in (waits, held, progress, born_in, harness):
         for ident in [i for i in table if i != me]:
             del table[ident]
+    reported.clear()
 
 
 # thread ident -> a "harness" wait: the test waiting (with a deadline) for the

@@ -38,7 +38,6 @@ listener: Callable[[dict[str, Any]], None] | None = None
 student_dir: str | None = os.path.realpath(os.environ["GRADER_STUDENT_DIR"]) + os.sep \
     if os.environ.get("GRADER_STUDENT_DIR") else None
 _ident: int | None = None
-_reported: set[int] = set()  # threads already in a diagnosis: never reported again
 _last_cycle: frozenset[tuple[int, int]] | None = None
 
 
@@ -52,7 +51,6 @@ def start() -> None:
 def _restart_after_fork() -> None:
     global _ident, listener, _last_cycle
     listener, _last_cycle = None, None
-    _reported.clear()
     _ident = _thread.start_new_thread(_loop, ())
 
 
@@ -69,7 +67,7 @@ def _loop() -> None:
 def _relevant(alive: set[int]) -> set[int]:
     """Threads of the running test, plus the main thread."""
     main = _main_ident()
-    return {i for i in alive if i not in _reported and i != _ident
+    return {i for i in alive if i not in state.reported and i != _ident
             and (i == main or state.born_in.get(i) == state.current_test)}
 
 
@@ -214,7 +212,7 @@ def _report(kind: str, idents: list[int], frames: dict[int, Any],
     diagnosis = {"kind": kind, "summary": summary, "threads": threads, "advice": advice}
     # Stuck threads stay stuck: never report them again. The main thread is
     # interrupted by the diagnosis and goes on to the next test.
-    _reported.update(set(idents) - {_main_ident()})
+    state.reported.update(set(idents) - {_main_ident()})
     if listener is not None:
         listener(diagnosis)
     else:

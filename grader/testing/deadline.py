@@ -64,7 +64,7 @@ class StartedCall:
 
     def finish(self, what: str, deadline: float = DEFAULT_TIMEOUT) -> Any:
         """Wait for the call to return: its result, or its exception re-raised."""
-        with harness_wait(self.thread):
+        with harness_wait(what):
             finished = self.done.wait(deadline)
         if not finished:
             raise DeadlineExceeded(
@@ -95,10 +95,10 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, deadline: float = DEF
     """
     call = StartedCall(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
     call.thread.start()
-    with harness_wait(call.thread):
+    label = what or f"{_describe(fn)}()"
+    with harness_wait(label):
         finished = call.done.wait(deadline)
     if not finished:
-        label = what or f"{_describe(fn)}()"
         raise DeadlineExceeded(
             f"{label} did not return within {deadline:g} s; it is stuck here:\n"
             f"{stack_of(call.thread)}"
@@ -124,7 +124,7 @@ def run_in_threads(calls: Iterable[Callable[[], Any]], timeout: float = DEFAULT_
     for call in running:
         call.thread.start()
     end = time.monotonic() + timeout
-    with harness_wait(running):
+    with harness_wait(what):
         for call in running:
             call.done.wait(max(0.0, end - time.monotonic()))
     stuck = [c for c in running if not c.done.is_set()]

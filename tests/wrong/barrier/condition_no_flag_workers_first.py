@@ -1,0 +1,26 @@
+# catches: a `Condition` notified before late workers wait (they hang)
+# fails: test_late_workers_still_run
+"""notify_all() with no flag, workers started first: they are usually waiting in
+time, but a worker that is slow to start waits forever."""
+
+import threading
+
+
+def start_workers(n, init, work):
+    cond = threading.Condition()
+
+    def initialise():
+        init()
+        with cond:
+            cond.notify_all()
+
+    def worker(i):
+        with cond:
+            cond.wait()
+        work(i)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in workers:
+        t.start()
+    threading.Thread(target=initialise).start()
+    return workers

@@ -1,0 +1,20 @@
+# catches: the stub itself
+# fails: test_all_workers_run_after_init, test_every_worker_runs, test_no_work_before_init_returns, test_each_call_waits_for_its_own_init, test_init_runs_once_in_its_own_thread, test_late_workers_still_run, test_late_workers_with_fast_init_many_rounds
+"""Events as a barrier: start worker threads that wait for initialisation.
+
+Write start_workers (see README.md), then check your work with
+`grader check barrier`.
+"""
+
+import threading  # noqa: F401 - you will need it
+
+
+def start_workers(n, init, work):
+    """Run ``init()`` once, in a thread of its own, and start ``n`` worker
+    threads; worker ``i`` waits until ``init()`` has returned, then calls
+    ``work(i)``.
+
+    Return the list of the ``n`` started worker threads at once, without
+    waiting for ``init()`` or for the workers.
+    """
+    raise NotImplementedError("start_workers")

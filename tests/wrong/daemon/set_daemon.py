@@ -1,0 +1,20 @@
+# catches: `setDaemon`
+# fails: test_daemon_set_before_start_without_set_daemon
+import threading
+import time
+
+
+def start_heartbeat(interval, callback, stop_event=None):
+    if stop_event is None:
+        stop_event = threading.Event()
+
+    def beat():
+        next_beat = time.monotonic() + interval
+        while not stop_event.wait(max(0.0, next_beat - time.monotonic())):
+            callback()
+            next_beat += interval
+
+    thread = threading.Thread(target=beat)
+    thread.setDaemon(True)
+    thread.start()
+    return thread
