@@ -48,10 +48,14 @@ def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
         raise CourseError(f"exercise {exercise.slug!r}: its stub {absent[0]} is missing from "
                           f"{exercise.exercise_dir}")
     if key not in _expected_cache:
-        outcome = run_tests(spec_for(exercise, exercise.stub_files(), Options(hidden=hidden),
-                                     collect_only=True))
+        spec = spec_for(exercise, exercise.stub_files(), Options(hidden=hidden), collect_only=True)
+        outcome = run_tests(spec)
+        if not outcome.collection_error and not outcome.collected:
+            outcome = run_tests(spec)  # once more: a child killed by the machine, not the course
         if outcome.collection_error or not outcome.collected:
-            why = (outcome.collection_error or "no tests found").strip().splitlines()
+            why = (outcome.collection_error or "; ".join(outcome.notes)
+                   or f"no tests found; the child printed: {outcome.output[-300:]!r}"
+                   ).strip().splitlines()
             raise CourseError(f"exercise {exercise.slug!r}: its tests cannot be collected "
                               f"against the stub ({why[-1] if why else '?'}); run "
                               f"`grader validate --only {exercise.slug}` for details")

@@ -85,7 +85,9 @@ def describe_wait(wait: state.Wait, ident: int, namer: Namer) -> str:
     if wait.kind == "lock":
         owner = getattr(target, "_owner", None)
         who = ("itself (a Lock is not re-entrant: use an RLock, or do not take it twice)"
-               if owner == ident else namer.thread(owner) if owner else "nobody")
+               if owner == ident else namer.thread(owner) if owner else
+               "a thread that has ended without releasing it (was a release() skipped when "
+               "an exception was raised? `with lock:` or try/finally releases it always)")
         return f"waits for {namer.obj(target, ident)}, held by {who}"
     if wait.kind == "join":
         return f"waits for thread {target.name} to finish (join)"

@@ -62,8 +62,13 @@ class StartedCall:
             return f"it raised {type(self.error).__name__}: {self.error}"
         return f"it returned {self.result!r}"
 
-    def finish(self, what: str, deadline: float = DEFAULT_TIMEOUT) -> Any:
-        """Wait for the call to return: its result, or its exception re-raised."""
+    def raised(self, what: str, deadline: float = DEFAULT_TIMEOUT) -> BaseException | None:
+        """Wait for the call to end: what it raised, or None if it returned."""
+        self.finish_quietly(what, deadline)
+        return self.error
+
+    def finish_quietly(self, what: str, deadline: float) -> None:
+        """Wait for the call to end, or raise :class:`DeadlineExceeded`."""
         with harness_wait(what):
             finished = self.done.wait(deadline)
         if not finished:
@@ -72,6 +77,10 @@ class StartedCall:
                 f"{stack_of(self.thread)}"
                 "Was it never woken up (a notify that never came, or one that woke the "
                 "wrong thread)?")
+
+    def finish(self, what: str, deadline: float = DEFAULT_TIMEOUT) -> Any:
+        """Wait for the call to return: its result, or its exception re-raised."""
+        self.finish_quietly(what, deadline)
         if self.error is not None:
             raise self.error
         return self.result

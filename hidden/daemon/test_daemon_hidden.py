@@ -7,7 +7,10 @@
   several beats must stay near the interval (a drifting loop makes it 1.6 times
   longer; the limit is 1.3 times).
 - Busy-waiting: the CPU time of the heartbeat thread itself between beats.
-Every in-process heartbeat gets a stop event, set when the test ends.
+Every in-process heartbeat gets a stop event, set when the test ends, and is
+started from a non-daemon thread: a new thread inherits its creator's daemon
+flag, so a call from a deadline helper's daemon thread would hide a missing
+daemon=True.
 """
 
 import os

@@ -203,43 +203,6 @@ class RaisingAmount(int):
 
 
 LEAK_DEADLINE = 2.0  # for a call right after one that raised; it takes microseconds
-PARK_LIMIT = 120.0  # longer than any run: a parked thread outlives the test run
-
-
-class ParkedCall:
-    """Runs ``fn(*args)`` in a daemon thread that stays alive after the call
-    (parked in a timed wait) until :meth:`leave` is called.
-
-    Why parked: a thread that ends while holding a lock (which is what this
-    test provokes in a wrong solution) lets its thread id be reused by the next
-    thread, and the grader's lock tracking then mixes the two up. A parked
-    thread keeps its id, and its timed wait never counts as stuck, so the next
-    call's deadline, not a stall report, tells the student what happened.
-    """
-
-    def __init__(self, fn, *args, name):
-        self.error = None
-        self.done = threading.Event()
-        self._leave = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(fn, args), name=name,
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, args):
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - the provoked failure
-            self.error = exc
-        finally:
-            self.done.set()
-            self._leave.wait(PARK_LIMIT)
-
-    def wait(self, what):
-        assert self.done.wait(DEADLINE), f"{what} did not return within {DEADLINE:g} s"
-        return self.error
-
-    def leave(self):
-        self._leave.set()
 
 
 def _still_usable(acc, expected, after):
@@ -268,14 +231,9 @@ def _still_usable(acc, expected, after):
 def _check_raising_calls(acc, expected, cases):
     """Each case: (method, bad amount, description). The call may raise
     anything (that is the point); afterwards the account must still work."""
-    parked = []
     for method, amount, what in cases:
-        call = ParkedCall(getattr(acc, method), amount, name=what)
-        parked.append(call)
-        call.wait(what)
+        start_call(getattr(acc, method), amount).raised(what)
         _still_usable(acc, expected, what)
-    for call in parked:  # only reached when no lock was left held
-        call.leave()
 
 
 def test_lock_is_released_when_deposit_raises():

@@ -31,7 +31,6 @@ from grader.testing import (
 DEADLINE = 5.0  # seconds; every call here takes microseconds when it is right
 SHORT_DEADLINE = 2.0  # for a call that must not be blocked: it takes microseconds
 GATE_LIMIT = 20.0  # a gated body waits at most this long, so no thread waits forever
-PARK_LIMIT = 120.0  # longer than any run: a parked thread outlives the test run
 
 
 def _decorate(fn, *args, **kwargs):
@@ -249,42 +248,6 @@ def test_functions_sharing_a_lock_exclude_each_other():
 # --- the lock must be released when the function raises --------------------------
 
 
-class ParkedCall:
-    """Runs ``fn(*args)`` in a daemon thread that stays alive after the call
-    (parked in a timed wait) until :meth:`leave` is called.
-
-    Why parked: a thread that ends while holding a lock (which is what this
-    test provokes in a wrong solution) lets its thread id be reused by the next
-    thread, and the grader's lock tracking then mixes the two up. A parked
-    thread keeps its id, and its timed wait never counts as stuck, so the next
-    call's deadline, not a stall report, tells the student what happened.
-    """
-
-    def __init__(self, fn, *args, name):
-        self.error = None
-        self.done = threading.Event()
-        self._leave = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(fn, args), name=name,
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self, fn, args):
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - the provoked failure
-            self.error = exc
-        finally:
-            self.done.set()
-            self._leave.wait(PARK_LIMIT)
-
-    def wait(self, what):
-        assert self.done.wait(DEADLINE), f"{what} did not return within {DEADLINE:g} s"
-        return self.error
-
-    def leave(self):
-        self._leave.set()
-
-
 class Boom(Exception):
     """Raised on purpose by the decorated function."""
 
@@ -318,8 +281,7 @@ HELD_AFTER_RAISE = (
 
 def test_lock_released_after_an_exception():
     risky = _decorate(_raise_then_work())
-    parked = ParkedCall(risky, True, name="the call that raised")
-    _check_propagated(parked.wait("the call that raised"))
+    _check_propagated(start_call(risky, True).raised("the call that raised"))
     try:
         got = call_with_deadline(risky, False, deadline=SHORT_DEADLINE,
                                  what="the next call of the decorated function")
@@ -327,14 +289,12 @@ def test_lock_released_after_an_exception():
         raise AssertionError(f"{HELD_AFTER_RAISE} The next call waited for it forever.\n"
                              f"{exc}") from None
     assert got == "fine", f"the next call should return 'fine', got {got!r}"
-    parked.leave()
 
 
 def test_given_lock_released_after_an_exception():
     lk = threading.Lock()
     risky = _decorate(_raise_then_work(), lk)
-    parked = ParkedCall(risky, True, name="the call that raised")
-    _check_propagated(parked.wait("the call that raised"))
+    _check_propagated(start_call(risky, True).raised("the call that raised"))
     assert not lk.locked(), (
         f"{HELD_AFTER_RAISE} (The lock passed to @synchronized(lk) was still locked after "
         "the call had returned by raising.)"
@@ -342,4 +302,3 @@ def test_given_lock_released_after_an_exception():
     got = call_with_deadline(risky, False, deadline=SHORT_DEADLINE,
                              what="the next call of the decorated function")
     assert got == "fine", f"the next call should return 'fine', got {got!r}"
-    parked.leave()
