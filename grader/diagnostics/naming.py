@@ -4,6 +4,7 @@ frames and in the globals of the student's modules."""
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import types
@@ -39,9 +40,28 @@ def _search(value: Any, path: str, target: Any, depth: int, seen: set[int]) -> s
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _real(filename: str) -> str:
+    return os.path.realpath(filename) if os.path.isabs(filename) else ""
+
+
 def is_student_file(filename: str, student_dir: str | None) -> bool:
-    return bool(student_dir) and os.path.isabs(filename) and \
-        os.path.realpath(filename).startswith(student_dir)
+    return bool(student_dir) and _real(filename).startswith(student_dir)  # type: ignore[arg-type]
+
+
+_student_modules: tuple[int, str | None, list[types.ModuleType]] = (-1, None, [])
+
+
+def student_modules(student_dir: str | None) -> list[types.ModuleType]:
+    """The imported modules whose file is the student's (cached until more
+    modules are imported)."""
+    global _student_modules
+    count, folder, found = _student_modules
+    if count != len(sys.modules) or folder != student_dir:
+        found = [m for m in list(sys.modules.values())
+                 if is_student_file(getattr(m, "__file__", None) or "", student_dir)]
+        _student_modules = (len(sys.modules), student_dir, found)
+    return found
 
 
 def name_of(target: Any, frames: list[types.FrameType], student_dir: str | None) -> str | None:
@@ -54,10 +74,7 @@ def name_of(target: Any, frames: list[types.FrameType], student_dir: str | None)
             found = _search(value, var, target, 3, set())
             if found:
                 return found
-    for module in list(sys.modules.values()):
-        filename = getattr(module, "__file__", None) or ""
-        if not is_student_file(filename, student_dir):
-            continue
+    for module in student_modules(student_dir):
         for var, value in list(vars(module).items()):
             if var.startswith("__"):
                 continue

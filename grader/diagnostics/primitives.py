@@ -49,7 +49,8 @@ def _note_order(me: int, lock: Any) -> None:
     if not held:
         return
     for first in held:
-        if first is lock or (first._id, lock._id) in ORDER.edges:
+        if first is lock or (first._internal and lock._internal) \
+                or (first._id, lock._id) in ORDER.edges:
             continue
         locks_by_id[first._id] = first
         locks_by_id[lock._id] = lock
@@ -64,6 +65,8 @@ def _name(lock: Any) -> str:
     """The student's name for ``lock`` as the acquiring code sees it."""
     from grader.diagnostics import naming, watchdog
 
+    if lock._internal:
+        return ""
     frame = sys._getframe(3)
     frames = naming.student_frames(frame, watchdog.student_dir) + naming.user_frames(frame)
     return naming.name_of(lock, frames, watchdog.student_dir) or ""
@@ -97,6 +100,7 @@ class TrackedLock:
         self._owner: int | None = None
         self._id = next(_ids)
         self._site = state.creation_site()
+        self._internal = state.made_by_library()
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
@@ -145,6 +149,7 @@ class TrackedRLock:
         self._count = 0
         self._id = next(_ids)
         self._site = state.creation_site()
+        self._internal = state.made_by_library()
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
@@ -216,6 +221,9 @@ class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
         super().__init__(lock)
         self._id = next(_ids)
         self._site = state.creation_site()
+        self._internal = state.made_by_library()
+        if lock is None and hasattr(self._lock, "_internal"):
+            self._lock._internal = self._internal  # the student's Condition: its lock too
 
     def wait(self, timeout: float | None = None) -> bool:
         me = _get_ident()
@@ -257,7 +265,9 @@ def _tracked_delete(self: threading.Thread) -> None:
     for lock in state.held.pop(me, []):
         if getattr(lock, "_owner", None) == me:
             lock._owner = None
-    for table in (state.waits, state.progress, state.born_in, state.harness):
+    # born_in stays: the thread is still alive for a moment, and it belongs to
+    # its test until then (a new thread with this ident overwrites it).
+    for table in (state.waits, state.progress, state.harness):
         table.pop(me, None)
     state.reported.discard(me)
     _real_delete(self)

@@ -39,6 +39,7 @@ student_dir: str | None = os.path.realpath(os.environ["GRADER_STUDENT_DIR"]) + o
     if os.environ.get("GRADER_STUDENT_DIR") else None
 _ident: int | None = None
 _last_cycle: frozenset[tuple[int, int]] | None = None
+_last_stall: frozenset[tuple[int, int]] | None = None
 
 
 def start() -> None:
@@ -82,6 +83,8 @@ def _blocked(wait: state.Wait | None) -> bool:
         return False
     if wait.kind == "process":
         return not wait.timed and process_stuck(wait)
+    if wait.kind == "join" and not wait.target.is_alive():
+        return False  # the thread has just ended: the join is returning
     return not wait.timed or wait.kind == "harness"
 
 
@@ -153,7 +156,7 @@ def _worker_news() -> dict[str, Any] | None:
 
 def check() -> None:
     """One sample: report a deadlock or a stall if there is one."""
-    global _last_cycle
+    global _last_cycle, _last_stall
     if listener is not None:
         news = _worker_news()
         if not state.current_test:
@@ -188,9 +191,17 @@ def check() -> None:
     now = time.monotonic()
     chosen = {i: _wait_of(i, waits) for i in relevant}
     if relevant and all(_blocked(w) and now - w.since >= STALL_AFTER  # type: ignore[union-attr]
-                        for w in chosen.values()):
-        if any(w.kind != "harness" for w in chosen.values()):  # type: ignore[union-attr]
+                        for w in chosen.values()) \
+            and any(w.kind != "harness" for w in chosen.values()):  # type: ignore[union-attr]
+        # Seen twice with the very same waits: not a thread caught ending.
+        key = frozenset((i, w.serial) for i, w in chosen.items())  # type: ignore[union-attr]
+        if key == _last_stall:
             _report("stall", sorted(relevant), frames, waits)
+            _last_stall = None
+        else:
+            _last_stall = key
+    else:
+        _last_stall = None
 
 
 def _report(kind: str, idents: list[int], frames: dict[int, Any],
