@@ -35,6 +35,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--limit", type=float, default=10.0, help="per-test time limit")
+    parser.add_argument("--healthy-runs", type=int, default=5,
+                        help="runs of each healthy program (false reports must be 0)")
     args = parser.parse_args()
     course = load_course(ROOT)
 
@@ -54,6 +56,13 @@ def main() -> None:
     flagged = sum(single(args.limit, "inversion_without_hang")[0] == "potential-deadlock"
                   for _ in range(20))
     print(f"ABBA inversion that never hangs flagged in {flagged} of 20 runs")
+
+    healthy = ["sleeper", "poller", "timer", "slow_pipeline", "slow_pool", "ordered_locks",
+               "busy_worker", "join_after_draining", "lock_handed_over"]
+    false = [(name, status) for _ in range(args.healthy_runs) for name in healthy
+             if (status := single(args.limit, name)[0]) != "passed"]
+    print(f"healthy but slow programs: {len(healthy) * args.healthy_runs} runs, "
+          f"{len(false)} false reports {false if false else ''}")
 
     for slug in ("race", "condition", "pc_queue"):
         exercise = course.exercises[slug]
