@@ -1,5 +1,10 @@
 """Every must-catch wrong solution fails the tests its header names; every
-correct alternative, written in another style than the reference, passes."""
+correct alternative, written in another style than the reference, passes.
+
+tests/wrong/SLUG/CASE.py (or a folder CASE/) is a wrong solution with its
+header; tests/wrong/SLUG/stub.txt holds the header for the exercise's own stub.
+The alternatives are tests/alt/SLUG/*.py and the sample class's alice, who
+solves every exercise in another style than the reference."""
 
 from __future__ import annotations
 
@@ -15,21 +20,27 @@ from grader.validate import run_files
 
 WRONG = Path(__file__).resolve().parent / "wrong"
 ALT = Path(__file__).resolve().parent / "alt"
+ALICE = ROOT / "examples" / "class" / "alice" / "exercises"
 COURSE = load_course(ROOT)
 
 
-def cases(folder: Path) -> list[pytest.param]:
+def cases(*folders: Path) -> list[pytest.param]:
     found = []
-    for slug_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        for case in sorted(slug_dir.iterdir()):
-            if case.name.startswith((".", "_")):
-                continue
-            found.append(pytest.param(slug_dir.name, case, id=f"{slug_dir.name}/{case.stem}"))
+    for folder in folders:
+        for slug_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for case in sorted(slug_dir.iterdir()):
+                if case.name.startswith((".", "_")):
+                    continue
+                label = f"{slug_dir.name}/{case.stem}" + ("" if folder != ALICE else "@alice")
+                found.append(pytest.param(slug_dir.name, case, id=label))
     return found
 
 
 def files_of(exercise: Exercise, case: Path) -> dict[str, Path]:
-    """A case is one file (the exercise's single file) or a folder of files."""
+    """A case is one file (the exercise's single file), a folder of files, or
+    stub.txt (the exercise's own stub)."""
+    if case.name == "stub.txt":
+        return exercise.stub_files()
     if case.is_dir():
         return {name: case / name for name in exercise.files}
     assert len(exercise.files) == 1, f"{case}: a multi-file exercise needs a folder"
@@ -47,8 +58,10 @@ def header(case: Path) -> tuple[str, list[str]]:
 
 def test_every_slug_has_wrong_and_alternative_solutions():
     for slug in COURSE.exercises:
-        assert any((WRONG / slug).glob("*")), f"no wrong solutions for {slug}"
-        assert any((ALT / slug).glob("*")), f"no alternative solutions for {slug}"
+        assert (WRONG / slug / "stub.txt").is_file(), f"no header for {slug}'s stub"
+        assert any((WRONG / slug).glob("*.py")), f"no wrong solutions for {slug}"
+        assert any((ALT / slug).glob("*.py")) or any((ALICE / slug).glob("*.py")), (
+            f"no alternative solutions for {slug}")
 
 
 @pytest.mark.parametrize(("slug", "case"), cases(WRONG))
@@ -67,7 +80,7 @@ def test_wrong_solution_is_caught(slug: str, case: Path):
     assert result.score < result.max_score
 
 
-@pytest.mark.parametrize(("slug", "case"), cases(ALT))
+@pytest.mark.parametrize(("slug", "case"), cases(ALT, ALICE))
 def test_alternative_solution_passes(slug: str, case: Path):
     exercise = COURSE.exercises[slug]
     result = run_files(exercise, files_of(exercise, case))
