@@ -113,3 +113,14 @@ def test_the_exercise_time_limit_bounds_the_whole_run(tmp_path):
     assert swallow.status == "timeout"
     assert "time limit of 3 s ran out" in swallow.message
     assert "test_toy.py::test_last" not in outcome.tests  # never started: no time left
+
+
+def test_an_endless_loop_at_import_is_an_error_in_bounded_time(tmp_path):
+    looping = tmp_path / "toy.py"
+    looping.write_text("while True:\n    pass\n")
+    start = time.monotonic()
+    outcome = run_tests(RunSpec(files={"toy.py": looping}, tests=[TOY / "test_toy.py"],
+                                test_timeout=2, timeout=120))
+    assert time.monotonic() - start < 60  # the 120 s exercise limit was not waited out
+    assert "importing your file did not finish" in outcome.collection_error
+    assert "toy.py" in outcome.collection_error  # where it was looping

@@ -104,6 +104,7 @@ class _Run:
         self.out = RunOutcome(run_dir=run_dir if spec.keep_dir else None)
         self.output_path = run_dir / "output.txt"
         self.started: dict[str, tuple[float, float]] = {}  # nodeid -> (monotonic, timeout)
+        self.collected = False  # this attempt's child has finished collecting
 
     # -- preparation ----------------------------------------------------------
     def prepare(self) -> None:
@@ -166,12 +167,19 @@ class _Run:
         current: str | None = None
         verdict: tuple[str, str] | None = None  # (status, message) given by the parent
         before = len(self.out.tests)
+        started = time.monotonic()
+        self.collected = False
         while True:
             for event in reader.read():
                 current = self.on_event(event, current)
             if child.poll() is not None:
                 break
             now = time.monotonic()
+            if not self.collected and now > started + self.spec.test_timeout + BACKSTOP_GRACE:
+                verdict = ("error", "importing your file did not finish within "
+                           f"{self.spec.test_timeout + BACKSTOP_GRACE:g} s: an endless loop "
+                           "or a blocking call at import time?")
+                break
             if current is not None:
                 began, limit = self.started[current]
                 if now > began + limit + BACKSTOP_GRACE:
@@ -194,7 +202,9 @@ class _Run:
         for event in reader.read():
             current = self.on_event(event, current)
         self.read_report(report_path)
-        if current is not None and current not in self.out.tests:
+        if not self.collected and verdict is not None:
+            self.out.collection_error = verdict[1]
+        elif current is not None and current not in self.out.tests:
             if verdict is None:
                 verdict = ("error", f"the test process {_exit_text(code)} during this test, "
                            "before it could report (os._exit, a crash, or a kill)")
@@ -207,6 +217,8 @@ class _Run:
 
     def on_event(self, event: dict[str, Any], current: str | None) -> str | None:
         kind = event.get("event")
+        if kind in ("collected", "collect_error"):
+            self.collected = True
         if kind == "collected" and not self.out.collected:
             self.out.collected = [CollectedTest(t["nodeid"], t.get("weight", 1.0),
                                                 t.get("timeout", self.spec.test_timeout))
