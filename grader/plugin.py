@@ -135,7 +135,11 @@ class GradingSession:
         self.main_ident = threading.main_thread().ident
         self.pending: dict[str, Any] | None = None
         self.delivered: dict[str, Any] | None = None
+        self.armed = False  # a test's own code is running: the alarm may interrupt it
         self.findings = Findings(self.student_dir)
+        # One handler for the whole session: an alarm that arrives between tests is
+        # ignored, never left to SIGALRM's default action (which ends the process).
+        signal.signal(signal.SIGALRM, self._on_alarm)
         if diagnostics._installed:
             from grader.diagnostics import watchdog
 
@@ -143,7 +147,7 @@ class GradingSession:
 
     def _on_diagnosis(self, diagnosis: dict[str, Any]) -> None:
         """From the watchdog's thread: fail the running test with it."""
-        if self.current is None:
+        if not self.armed:
             return
         self.pending = diagnosis
         signal.pthread_kill(self.main_ident, signal.SIGALRM)
@@ -172,19 +176,21 @@ class GradingSession:
         self.results[item.nodeid] = {"status": "passed", "message": "", "duration": 0.0}
         self.emit(event="start", nodeid=item.nodeid, timeout=self.current_timeout,
                   time=time.time())
-        previous = signal.signal(signal.SIGALRM, self._on_alarm)
         self.findings.start(item.nodeid)
         signal.setitimer(signal.ITIMER_REAL, self.current_timeout)
+        self.armed = True
         try:
             yield
         finally:
+            self.armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
             self.current = self.pending = None
             self.findings.stop()
             self.emit(event="end", nodeid=item.nodeid, **self.results[item.nodeid])
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
+        if not self.armed:
+            return
         if self.pending is not None:
             diagnosis, self.pending = self.pending, None
             self.delivered = self.delivered or diagnosis  # the first one is the cause
