@@ -160,12 +160,14 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     out = table.console()
     checks = validate(course, _slugs(args.only), seed=args.seed)
     grid = table.Table(title="Course validation")
-    for name in ("exercise", "tests", "solution", "stub (hidden)", "seconds", "verdict"):
+    for name in ("exercise", "tests", "solution", "stub (hidden)", "hidden tests on the "
+                 "solution (s)", "seconds", "verdict"):
         grid.add_column(name)
     for check in checks:
         grid.add_row(check.slug, str(check.tests),
                      f"{check.solution.score:g}/{check.solution.max_score:g}",
-                     f"{check.stub.score:g}/{check.stub.max_score:g}", f"{check.seconds:.1f}",
+                     f"{check.stub.score:g}/{check.stub.max_score:g}",
+                     f"{check.hidden_seconds:.2f}", f"{check.seconds:.1f}",
                      "[green]ok[/]" if check.ok else "[red]FAIL[/]")
     out.print(grid)
     for check in checks:

@@ -25,6 +25,11 @@ class Check:
     broken: str = ""  # the exercise's tests cannot even be collected
 
     @property
+    def hidden_seconds(self) -> float:
+        """How long the hidden tests took on the reference solution."""
+        return sum(t.duration for t in self.solution.tests if t.hidden)
+
+    @property
     def solution_ok(self) -> bool:
         return self.solution.status is Status.PASSED
 
