@@ -42,3 +42,37 @@ def max_overlap(runs: Iterable[Ran]) -> int:
         cur += step
         best = max(best, cur)
     return best
+
+
+def spin(seconds: float = 0.2) -> Ran:
+    """Burn ``seconds`` of this thread's CPU time (not wall time), so the work is
+    the same whatever else runs on the machine."""
+    start = time.monotonic()
+    end_cpu = time.thread_time() + seconds
+    n = 0
+    while time.thread_time() < end_cpu:
+        n += 1
+    return Ran(os.getpid(), start, time.monotonic(), str(n))
+
+
+def hold(seconds: float = 0.2) -> Ran:
+    """Sleep ``seconds`` (releases the GIL): for overlap checks independent of load."""
+    start = time.monotonic()
+    time.sleep(seconds)
+    return Ran(os.getpid(), start, time.monotonic(), "")
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def where(x: object) -> tuple[int, object]:
+    """(pid of the process that ran it, x)."""
+    return os.getpid(), x
+
+
+def fail_on(x: int, bad: int = 3) -> int:
+    """``x``, but raises ValueError for ``bad``."""
+    if x == bad:
+        raise ValueError(f"task {x} failed on purpose")
+    return x
