@@ -185,6 +185,7 @@ class GradingSession:
             self.armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
             self.current = self.pending = None
+            self._stop_leftovers(item)
             self.findings.stop()
             self.emit(event="end", nodeid=item.nodeid, **self.results[item.nodeid])
 
@@ -213,6 +214,26 @@ class GradingSession:
         raise TestTimeout(
             f"this test did not finish within its time limit of {self.current_timeout:g} s. "
             f"Where every thread was at that moment:\n{text}")
+
+    def _stop_leftovers(self, item: pytest.Item) -> None:
+        """Threads of this test still spinning in the student's code would slow
+        every later test down: stop them, and say so if the test failed."""
+        if not self.student_dir:
+            return
+        from grader.testing.threads import stop_spinning
+
+        mine = self._test_threads()
+        leftovers = [t for t in threading.enumerate()
+                     if t.ident != self.main_ident and (mine is None or t.ident in mine)]
+        if not leftovers:
+            return
+        files = [os.path.join(self.student_dir, name) for name in os.listdir(self.student_dir)
+                 if name.endswith(".py")]
+        stopped = stop_spinning(leftovers, files)
+        result = self.results.get(item.nodeid)
+        if stopped and result is not None and result["status"] != "passed":
+            result["message"] += ("\n\nAfter the test, these threads were still busy in your "
+                                  f"code and were stopped: {', '.join(stopped)}.")
 
     def _test_threads(self) -> set[int] | None:
         """The running test's threads and the main thread (None: all threads)."""

@@ -123,7 +123,6 @@ class _Run:
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
             MALLOC_ARENA_MAX="2",
             PYTHONDONTWRITEBYTECODE="1",
-            PYTHONUNBUFFERED="1",
             PYTHONFAULTHANDLER="1",
             GRADER_RUN_DIR=str(self.dir),
             GRADER_STUDENT_DIR=str(self.work),

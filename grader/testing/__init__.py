@@ -10,6 +10,8 @@ exercise concurrent code without relying on timing luck.
 - :mod:`locks`: lock-order recording (a lock-order inversion is a deadlock
   waiting to happen, found even on runs that did not hang).
 - :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``.
+- :mod:`threads`: stopping a thread that loops forever (the grader does it after
+  each test for threads still spinning in the student's code).
 """
 
 from grader.testing.deadline import (
@@ -28,6 +30,7 @@ from grader.testing.observe import (
     wait_until_blocked,
 )
 from grader.testing.switches import current_seed, inject_switches
+from grader.testing.threads import StoppedByTheTest, stop_spinning, stop_thread
 from grader.testing.wakeups import SpuriousCondition, patch_condition
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "PeakCounter",
     "SpuriousCondition",
     "StartedCall",
+    "StoppedByTheTest",
     "busy_cpu_ratio",
     "call_with_deadline",
     "current_seed",
@@ -43,6 +47,8 @@ __all__ = [
     "patch_condition",
     "run_in_threads",
     "start_call",
+    "stop_spinning",
+    "stop_thread",
     "thread_cpu_time",
     "wait_until",
     "wait_until_blocked",

@@ -1,0 +1,53 @@
+"""Public tests for the contention exercise. Run them with `grader check contention`
+(or `pytest` in this folder)."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+
+import contention
+import pytest
+
+from grader.testing import call_with_deadline, wait_until
+
+DEADLINE = 10.0  # seconds: a hang fails the test with a stack instead of blocking forever
+
+
+def io_latency(rounds: int, cpu_hog: bool) -> float:
+    return call_with_deadline(contention.io_latency, rounds, cpu_hog, deadline=DEADLINE,
+                              what=f"io_latency({rounds}, cpu_hog={cpu_hog})")
+
+
+def test_returns_seconds():
+    latency = io_latency(10, False)
+    assert isinstance(latency, float), f"io_latency should return a float, got {latency!r}"
+    assert 0 < latency < 0.5, (
+        f"io_latency(10, False) returned {latency!r}: a one-byte echo between two threads "
+        "takes far less than a second. Return seconds (time.perf_counter() differences)."
+    )
+
+
+@pytest.mark.cpu_sensitive
+def test_hog_slows_the_echo():
+    quiet, hogged = [], []
+    for _ in range(3):  # interleaved, so a busy moment of the machine hits both
+        quiet.append(io_latency(10, False))
+        hogged.append(io_latency(10, True))
+    q, h = statistics.median(quiet), statistics.median(hogged)
+    assert h > 5 * q, (
+        f"median response time without a hog {q * 1e3:.3f} ms, with the hog {h * 1e3:.3f} ms: "
+        "a thread spinning in Python should make the echo many times slower. Does the hog "
+        "really compute (no sleep in its loop)? Does the client pause PAUSE seconds before "
+        "each request, with the time counted from `due`?"
+    )
+
+
+def test_threads_end():
+    before = set(threading.enumerate())
+    io_latency(5, True)
+    assert wait_until(lambda: not set(threading.enumerate()) - before, timeout=1.5), (
+        f"threads still running after io_latency returned: "
+        f"{sorted(t.name for t in set(threading.enumerate()) - before)}. Stop the hog and "
+        "the echo thread, and join() them, before returning."
+    )
