@@ -142,7 +142,7 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
     results = _grade_many(course, submissions, slugs, options)
     write_all(out_dir, results, slugs)
     out = table.console()
-    out.print(table.gradebook(results, slugs))
+    out.print(table.gradebook(results, slugs, out.width))
     out.print(f"Graded {len(results)} submission(s) in {time.monotonic() - start:.1f} s. "
               f"Reports: {out_dir}/gradebook.csv, {out_dir}/junit.xml, "
               f"{out_dir}/<student>/results.json and feedback.md")
