@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.course import load_course  # noqa: E402
+from grader.discover import find_submissions  # noqa: E402
 from grader.validate import run_files  # noqa: E402
 
 
@@ -62,8 +63,9 @@ def main() -> None:
     tests = exercise.public_tests + exercise.hidden_tests
     with tempfile.TemporaryDirectory() as tmp:
         seconds = grade_class(Path(tmp) / "out")
-    print(f"grading the sample class ({len(list((ROOT / 'examples/class').iterdir()))} "
-          f"students x {len(course.exercises)} exercises): {seconds:.1f} s")
+    students = len(find_submissions(ROOT / "examples" / "class"))
+    print(f"grading the sample class ({students} students x {len(course.exercises)} "
+          f"exercises): {seconds:.1f} s")
     ours, process, inproc = [], [], []
     run_files(exercise, exercise.solution_files())  # warm the collection cache
     for _ in range(args.repeat):  # interleaved, so drift hits all three alike
