@@ -109,14 +109,14 @@ def test_peak_counter():
 
 def test_busy_cpu_ratio_tells_waiting_from_spinning():
     event = threading.Event()
-    assert busy_cpu_ratio(event.wait, window=0.2, release=event.set) < 0.2
+    assert busy_cpu_ratio(event.wait, window=0.2, release=event.set) < 0.05
     stop = threading.Event()
 
     def spin():
         while not stop.is_set():
             pass
 
-    assert busy_cpu_ratio(spin, window=0.2, release=stop.set) > 0.3
+    assert busy_cpu_ratio(spin, window=0.2, release=stop.set) > 0.1  # ~1 when idle
 
 
 def test_wait_until_blocked():
