@@ -76,6 +76,21 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 @pytest.fixture
+def start_method(request: pytest.FixtureRequest):
+    """The multiprocessing start method for one test (use with
+    ``@pytest.mark.parametrize("start_method", ["fork", "spawn", "forkserver"],
+    indirect=True)``); the previous method is restored afterwards."""
+    import multiprocessing
+
+    previous = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(request.param, force=True)
+    try:
+        yield request.param
+    finally:
+        multiprocessing.set_start_method(previous, force=True)
+
+
+@pytest.fixture
 def seed() -> int:
     """The running test's seed (for tests that draw their own random numbers)."""
     return switches.current_seed()

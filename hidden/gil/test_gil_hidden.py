@@ -32,17 +32,6 @@ pytestmark = pytest.mark.timeout_s(60)
 
 
 @pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
-@pytest.fixture
 def no_leftover_processes():
     before = set(multiprocessing.active_children())
     yield

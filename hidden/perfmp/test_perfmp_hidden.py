@@ -32,17 +32,6 @@ def expected(n: int) -> int:
     return (n - 1) * n * (2 * n - 1) // 6 if n > 0 else 0
 
 
-@pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
 @pytest.fixture(autouse=True)
 def no_child_left_behind():
     before = set(multiprocessing.active_children())

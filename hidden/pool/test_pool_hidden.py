@@ -89,17 +89,6 @@ def normalised(result) -> dict:
     return {os.fspath(k): v for k, v in result.items()}
 
 
-@pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
 # ---------------------------------------------------------------- compute_digest
 
 def test_compute_digest_empty_file(tmp_path):

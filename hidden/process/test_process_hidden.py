@@ -27,17 +27,6 @@ BIG = 20_000  # items per child: about 0.5 MB of pickles, far more than a pipe h
 pytestmark = pytest.mark.timeout_s(30)
 
 
-@pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
 @pytest.fixture(autouse=True)
 def no_child_left_behind():
     """End every process a test (or the student's code) started and left running."""

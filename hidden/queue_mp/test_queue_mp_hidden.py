@@ -81,17 +81,6 @@ def started(monkeypatch):
         child.join(timeout=2)
 
 
-@pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
 def assert_workers_gone(made, what: str) -> None:
     gone = wait_until(lambda: not any(p.is_alive() for p in made), timeout=5.0, interval=0.02)
     assert gone, (

@@ -49,17 +49,6 @@ def started(monkeypatch):
         child.join(timeout=2)
 
 
-@pytest.fixture
-def start_method(request):
-    """Make ``request.param`` the start method for this test, then restore the old one."""
-    previous = multiprocessing.get_start_method(allow_none=True)
-    multiprocessing.set_start_method(request.param, force=True)
-    try:
-        yield request.param
-    finally:
-        multiprocessing.set_start_method(previous, force=True)
-
-
 def histogram(values, nbins, what, **kwargs):
     got = call_with_deadline(shared.parallel_histogram, values, nbins, deadline=DEADLINE,
                              what=what, **kwargs)
