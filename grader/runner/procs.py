@@ -124,3 +124,16 @@ def _is_zombie(pid: int) -> bool:
             return f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
     except OSError:
         return True
+
+
+def reap_adopted(baseline: set[int], timeout: float = 2.0) -> None:
+    """After the run's root is reaped, its dead children are re-parented to us:
+    kill what still lives and reap every one of them, so no zombie is left."""
+    end = time.monotonic() + timeout
+    while True:
+        adopted = own_children() - baseline
+        if not adopted or time.monotonic() > end:
+            return
+        signal_all({p for p in adopted if not _is_zombie(p)}, signal.SIGKILL)
+        _reap(adopted, skip=-1)
+        time.sleep(0.01)

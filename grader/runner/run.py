@@ -198,6 +198,7 @@ class _Run:
                            f"moment:\n{where}")
         self.out.killed += procs.kill_run(child.pid, baseline)
         code = child.wait()
+        procs.reap_adopted(baseline)
         for event in reader.read():
             current = self.on_event(event, current)
         self.read_report(report_path)
