@@ -10,6 +10,8 @@ exercise concurrent code without relying on timing luck.
 - :mod:`locks`: lock-order recording (a lock-order inversion is a deadlock
   waiting to happen, found even on runs that did not hang).
 - :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``.
+- :mod:`starts`: recording the processes and threads student code starts (and
+  ending the processes it left running).
 - :mod:`threads`: stopping a thread that loops forever (the grader does it after
   each test for threads still spinning in the student's code).
 """
@@ -29,6 +31,12 @@ from grader.testing.observe import (
     wait_until,
     wait_until_blocked,
 )
+from grader.testing.starts import (
+    ThreadStarts,
+    processes_ended,
+    record_processes,
+    record_thread_starts,
+)
 from grader.testing.switches import current_seed, inject_switches
 from grader.testing.threads import StoppedByTheTest, stop_spinning, stop_thread
 from grader.testing.wakeups import SpuriousCondition, patch_condition
@@ -40,11 +48,15 @@ __all__ = [
     "SpuriousCondition",
     "StartedCall",
     "StoppedByTheTest",
+    "ThreadStarts",
     "busy_cpu_ratio",
     "call_with_deadline",
     "current_seed",
     "inject_switches",
     "patch_condition",
+    "processes_ended",
+    "record_processes",
+    "record_thread_starts",
     "run_in_threads",
     "start_call",
     "stop_spinning",

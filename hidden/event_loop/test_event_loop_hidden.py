@@ -22,7 +22,14 @@ import time
 import pytest
 from event_loop import echo_server
 
-from grader.testing import busy_cpu_ratio, start_call, wait_until, wait_until_blocked
+from grader.testing import (
+    ThreadStarts,
+    busy_cpu_ratio,
+    record_thread_starts,
+    start_call,
+    wait_until,
+    wait_until_blocked,
+)
 
 SILENCE = 2.0           # seconds with no byte while an echo is owed: the server is stuck
                         # (a correct one answers within milliseconds)
@@ -33,22 +40,19 @@ STOP_DEADLINE = 3.0     # seconds for echo_server to return after stop_event.set
 BIG = 4 * 1024 * 1024   # bytes: far more than the socket buffers hold
 SMALL_BUFFER = 32 * 1024
 BUSY_LIMIT = 0.05       # share of a CPU: waiting in select() uses about 0.001
+POLL = 0.1              # seconds between looks at whether the server gave up
+
+# The servers of the running test: a client waiting for an echo stops waiting as
+# soon as the server's call has ended (it returned or raised before stop_event).
+RUNNING: list[Server] = []
 
 
 class Server:
     """The student's echo_server running in a daemon thread, with its clients."""
 
-    def __init__(self, monkeypatch, small_buffers=False):
+    def __init__(self, starts: ThreadStarts, small_buffers=False):
         self.clients: list[socket.socket] = []
-        self.started: list[tuple[int, threading.Thread]] = []  # (caller ident, thread)
-        real_start = threading.Thread.start
-        started = self.started
-
-        def recording_start(thread_self):
-            started.append((threading.get_ident(), thread_self))
-            return real_start(thread_self)
-
-        monkeypatch.setattr(threading.Thread, "start", recording_start)
+        self.starts = starts
         self.listen = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             if small_buffers:
@@ -74,7 +78,7 @@ class Server:
         return client
 
     def threads_started_by_server(self) -> list[threading.Thread]:
-        return [t for ident, t in self.started if ident == self.call.thread.ident]
+        return self.starts.started_by(self.call.thread.ident)
 
     def shutdown(self, close_clients=True) -> None:
         """Set stop_event (then close the clients, unless told not to): echo_server
@@ -97,17 +101,31 @@ class Server:
 
 
 @pytest.fixture
-def serve(monkeypatch):
+def serve():
     servers = []
 
     def make(small_buffers=False) -> Server:
-        server = Server(monkeypatch, small_buffers)
+        server = Server(starts, small_buffers)
         servers.append(server)
+        RUNNING.append(server)
         return server
 
-    yield make
-    for server in servers:
-        server.cleanup()
+    with record_thread_starts() as starts:
+        try:
+            yield make
+        finally:
+            RUNNING.clear()
+            for server in servers:
+                server.cleanup()
+
+
+def server_gave_up(what: str) -> None:
+    """Fail at once if a server's echo_server call ended while it was still serving."""
+    for server in RUNNING:
+        if server.call.done.is_set() and not server.stop.is_set():
+            pytest.fail(f"{what}: echo_server ended before stop_event was set: "
+                        f"{server.call.outcome()}. It must serve until stop_event is set.",
+                        pytrace=False)
 
 
 def recv_exactly(sock: socket.socket, n: int, what: str) -> bytes:
@@ -115,18 +133,22 @@ def recv_exactly(sock: socket.socket, n: int, what: str) -> bytes:
     seconds (or take longer than BIG_DEADLINE in all)."""
     data = bytearray()
     end = time.monotonic() + BIG_DEADLINE
+    silent_since = time.monotonic()
     while len(data) < n:
-        left = end - time.monotonic()
+        now = time.monotonic()
+        left = min(end, silent_since + SILENCE) - now
         if left <= 0:
             break
-        sock.settimeout(min(left, SILENCE))
+        sock.settimeout(min(left, POLL))
         try:
             chunk = sock.recv(min(n - len(data), 1 << 20))
         except TimeoutError:
-            break
+            server_gave_up(what)
+            continue
         except ConnectionError as exc:
             pytest.fail(f"{what}: the connection broke ({exc!r}) after {len(data)} of {n} "
                         "bytes. Did the server crash or close the connection?")
+        silent_since = time.monotonic()
         if not chunk:
             pytest.fail(f"{what}: the server closed the connection after {len(data)} of {n} "
                         "bytes. Did it drop the client after an error?")

@@ -20,6 +20,7 @@ from generator import Scheduler, round_robin
 from grader.testing import (
     DeadlineExceeded,
     call_with_deadline,
+    record_thread_starts,
     start_call,
     stop_thread,
 )
@@ -70,31 +71,18 @@ def run_scheduler(sched, what="Scheduler.run()"):
     return call_student("Scheduler.run", sched.run, what=what)
 
 
-class ThreadRecorder:
-    """Records Thread.start calls made while a student call runs, and in which
-    thread the call itself ran."""
+def call_in_one_thread(key, fn, *args, what):
+    """``call_student`` that also returns the ident of the thread ``fn`` ran in and
+    the threads it started."""
+    caller = {}
 
-    def __init__(self, monkeypatch):
-        self.started = []  # (ident of the thread calling start(), thread name)
-        self.caller = None
-        real_start = threading.Thread.start
-        recorder = self
+    def body():
+        caller["ident"] = threading.get_ident()
+        return fn(*args)
 
-        def recording_start(thread_self):
-            recorder.started.append((threading.get_ident(), thread_self.name))
-            return real_start(thread_self)
-
-        monkeypatch.setattr(threading.Thread, "start", recording_start)
-
-    def call(self, key, fn, *args, what):
-        def body():
-            self.caller = threading.get_ident()
-            return fn(*args)
-
-        return call_student(key, body, what=what)
-
-    def started_by_student(self):
-        return [name for ident, name in self.started if ident == self.caller]
+    with record_thread_starts() as starts:
+        got = call_student(key, body, what=what)
+    return got, caller["ident"], [t.name for t in starts.started_by(caller["ident"])]
 
 
 # --- round_robin: order ----------------------------------------------------------
@@ -170,8 +158,7 @@ def test_round_robin_finished_generators_not_requeued():
         f"expected 9 values from generators of lengths 5, 1, 3; got {len(got)}: {got}")
 
 
-def test_round_robin_runs_in_the_calling_thread(monkeypatch):
-    recorder = ThreadRecorder(monkeypatch)
+def test_round_robin_runs_in_the_calling_thread():
     step_threads = set()
 
     def task(values):
@@ -180,11 +167,11 @@ def test_round_robin_runs_in_the_calling_thread(monkeypatch):
             yield value
 
     gens = [task(range(3)), task(range(2)), task(range(4))]
-    got = recorder.call("round_robin", round_robin, gens, what="round_robin of three generators")
+    got, caller, started = call_in_one_thread("round_robin", round_robin, gens,
+                                              what="round_robin of three generators")
     assert sorted(v for _, v in got) == sorted([*range(3), *range(2), *range(4)]), (
         f"round_robin returned {got}")
-    started = recorder.started_by_student()
-    assert not started and step_threads == {recorder.caller}, (
+    assert not started and step_threads == {caller}, (
         f"round_robin started {len(started)} thread(s) {started} and ran generator steps in "
         f"{len(step_threads)} thread(s). Generators are the alternative to threads: one "
         "thread (the caller's) advances every generator in turn with next(). No threads, "
@@ -313,8 +300,7 @@ def test_long_chain_of_spawns():
     assert count["n"] == 501, f"{count['n']} of 501 chained tasks ran"
 
 
-def test_scheduler_runs_in_the_calling_thread(monkeypatch):
-    recorder = ThreadRecorder(monkeypatch)
+def test_scheduler_runs_in_the_calling_thread():
     step_threads = set()
     sched = Scheduler()
 
@@ -327,9 +313,9 @@ def test_scheduler_runs_in_the_calling_thread(monkeypatch):
 
     for n in (3, 1, 2):
         sched.spawn(task(n, True))
-    recorder.call("Scheduler.run", sched.run, what="Scheduler.run() with tasks that spawn tasks")
-    started = recorder.started_by_student()
-    assert not started and step_threads == {recorder.caller}, (
+    _, caller, started = call_in_one_thread("Scheduler.run", sched.run,
+                                            what="Scheduler.run() with tasks that spawn tasks")
+    assert not started and step_threads == {caller}, (
         f"Scheduler.run() started {len(started)} thread(s) {started} and ran task steps in "
         f"{len(step_threads)} thread(s). The scheduler is the alternative to threads: the "
         "thread that calls run() advances every task itself, one step at a time."

@@ -12,7 +12,6 @@ threads do all the work here, processes in the children.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.process
 import os
 import pickle
 import time
@@ -20,7 +19,7 @@ import time
 import pytest
 from perfmp import parallel_sum_of_squares
 
-from grader.testing import call_with_deadline, wait_until
+from grader.testing import call_with_deadline, record_processes, wait_until
 
 DEADLINE = 10.0  # seconds for one call: generous, so only a hang trips it
 BIG_N = 1_500_000  # about 0.1-0.3 s of CPU: enough to tell where it was spent
@@ -33,13 +32,10 @@ def expected(n: int) -> int:
 
 
 @pytest.fixture(autouse=True)
-def no_child_left_behind():
-    before = set(multiprocessing.active_children())
-    yield
-    for child in multiprocessing.active_children():
-        if child not in before:
-            child.terminate()
-            child.join(2)
+def started():
+    """Every process started during the test; the survivors are ended after it."""
+    with record_processes() as made:
+        yield made
 
 
 def total(n: int, workers: int):
@@ -97,15 +93,7 @@ def children_cpu() -> float:
 
 
 @pytest.mark.parametrize("start_method", ["fork", "spawn"], indirect=True)
-def test_work_runs_in_child_processes(start_method, monkeypatch):
-    started: list[multiprocessing.process.BaseProcess] = []
-    real_start = multiprocessing.process.BaseProcess.start
-
-    def recording_start(self):
-        started.append(self)
-        return real_start(self)
-
-    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", recording_start)
+def test_work_runs_in_child_processes(start_method, started):
     before = set(multiprocessing.active_children())
     kids0, mine0 = children_cpu(), time.process_time()
     got = total(BIG_N, 2)

@@ -11,12 +11,11 @@ process a test leaves behind is terminated after it.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.process as mp_process
 
 import pipe
 import pytest
 
-from grader.testing import DeadlineExceeded, call_with_deadline, wait_until
+from grader.testing import DeadlineExceeded, call_with_deadline, processes_ended, record_processes
 
 DEADLINE = 3.0  # a correct run takes well under a second, even under spawn
 START_METHODS = ["spawn", "forkserver", "fork"]
@@ -56,24 +55,10 @@ def run_pipe_sum(items, what: str):
 
 
 @pytest.fixture(autouse=True)
-def started(monkeypatch):
-    """Record every process started during the test; terminate the survivors after it."""
-    made: list[mp_process.BaseProcess] = []
-    original = mp_process.BaseProcess.start
-
-    def recording_start(self):
-        made.append(self)
-        return original(self)
-
-    before = set(multiprocessing.active_children())
-    monkeypatch.setattr(mp_process.BaseProcess, "start", recording_start)
-    yield made
-    monkeypatch.undo()
-    leftover = [c for c in multiprocessing.active_children() if c not in before]
-    for child in leftover:
-        child.terminate()
-    for child in leftover:
-        child.join(timeout=2)
+def started():
+    """Every process started during the test; the survivors are ended after it."""
+    with record_processes() as made:
+        yield made
 
 
 def check_result(result, items, what: str) -> None:
@@ -99,7 +84,7 @@ def assert_children_gone(made, what: str) -> None:
     assert made, (
         f"{what} started no process: the items should be read and added up by a consumer "
         "PROCESS (multiprocessing.Process) that receives them through a multiprocessing.Pipe.")
-    gone = wait_until(lambda: not any(p.is_alive() for p in made), timeout=5.0, interval=0.02)
+    gone = processes_ended(made)
     assert gone, (
         f"5 s after {what} returned, its consumer process still runs: join() it before "
         "returning (after it has sent its answer).")

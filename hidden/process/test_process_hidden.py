@@ -18,7 +18,7 @@ import queue
 import pytest
 from process import CountdownProcess, run_countdowns
 
-from grader.testing import call_with_deadline, wait_until
+from grader.testing import call_with_deadline, record_processes, wait_until
 
 START_METHODS = ["fork", "spawn", "forkserver"]
 DEADLINE = 8.0  # seconds for starting, running and collecting a few processes
@@ -28,14 +28,10 @@ pytestmark = pytest.mark.timeout_s(30)
 
 
 @pytest.fixture(autouse=True)
-def no_child_left_behind():
-    """End every process a test (or the student's code) started and left running."""
-    before = set(multiprocessing.active_children())
-    yield
-    for child in multiprocessing.active_children():
-        if child not in before:
-            child.terminate()
-            child.join(2)
+def started():
+    """Every process started during the test; the survivors are ended after it."""
+    with record_processes() as made:
+        yield made
 
 
 def explain_start_error(exc: BaseException, method: str):

@@ -18,13 +18,12 @@ terminated after it.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.process as mp_process
 import os
 
 import pytest
 import queue_mp
 
-from grader.testing import DeadlineExceeded, call_with_deadline, wait_until
+from grader.testing import DeadlineExceeded, call_with_deadline, processes_ended, record_processes
 from grader.testing.tasks import Ran, fail_on, hold, max_overlap, square
 from grader.testing.tasks_queue_mp import echo_after, slow_to_send
 
@@ -61,28 +60,14 @@ def run_process_all(items, handler, what: str, **kwargs):
 
 
 @pytest.fixture(autouse=True)
-def started(monkeypatch):
-    """Record every process started during the test; terminate the survivors after it."""
-    made: list[mp_process.BaseProcess] = []
-    original = mp_process.BaseProcess.start
-
-    def recording_start(self):
-        made.append(self)
-        return original(self)
-
-    before = set(multiprocessing.active_children())
-    monkeypatch.setattr(mp_process.BaseProcess, "start", recording_start)
-    yield made
-    monkeypatch.undo()
-    leftover = [c for c in multiprocessing.active_children() if c not in before]
-    for child in leftover:
-        child.terminate()
-    for child in leftover:
-        child.join(timeout=2)
+def started():
+    """Every process started during the test; the survivors are ended after it."""
+    with record_processes() as made:
+        yield made
 
 
 def assert_workers_gone(made, what: str) -> None:
-    gone = wait_until(lambda: not any(p.is_alive() for p in made), timeout=5.0, interval=0.02)
+    gone = processes_ended(made)
     assert gone, (
         f"5 s after {what} returned, worker processes still run: "
         f"{[p for p in made if p.is_alive()]}. Give each worker a sentinel so that it "

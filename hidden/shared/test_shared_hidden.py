@@ -12,15 +12,13 @@ behind are terminated after it.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.process as mp_process
 import random
 from collections import Counter
 
 import pytest
 import shared
 
-from grader.testing import call_with_deadline, wait_until
+from grader.testing import call_with_deadline, processes_ended, record_processes
 
 DEADLINE = 10.0  # a correct run takes well under a second
 START_METHODS = ["spawn", "forkserver", "fork"]
@@ -29,24 +27,10 @@ pytestmark = pytest.mark.timeout_s(40)
 
 
 @pytest.fixture(autouse=True)
-def started(monkeypatch):
-    """Record every process started during the test; terminate the survivors after it."""
-    made: list[mp_process.BaseProcess] = []
-    original = mp_process.BaseProcess.start
-
-    def recording_start(self):
-        made.append(self)
-        return original(self)
-
-    before = set(multiprocessing.active_children())
-    monkeypatch.setattr(mp_process.BaseProcess, "start", recording_start)
-    yield made
-    monkeypatch.undo()
-    leftover = [c for c in multiprocessing.active_children() if c not in before]
-    for child in leftover:
-        child.terminate()
-    for child in leftover:
-        child.join(timeout=2)
+def started():
+    """Every process started during the test; the survivors are ended after it."""
+    with record_processes() as made:
+        yield made
 
 
 def histogram(values, nbins, what, **kwargs):
@@ -72,7 +56,7 @@ def plain_list_hint(got) -> str:
 
 
 def assert_children_gone(made, what: str) -> None:
-    gone = wait_until(lambda: not any(p.is_alive() for p in made), timeout=5.0, interval=0.02)
+    gone = processes_ended(made)
     assert gone, f"5 s after {what} returned, its worker processes still run: join() them"
 
 
