@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
+comma := ,
 
 .PHONY: venv demo test lint validate stress bench clean
 
@@ -31,9 +32,10 @@ lint: venv
 validate: venv
 	$(VENV)/bin/grader validate
 
-## stress: repeated runs (reference solutions pass N of N, stubs fail N of N)
+## stress: repeated runs (reference solutions pass N of N, stubs fail N of N);
+## HOG=1 runs a CPU hog and a memory hog beside (ONLY=slug,slug to narrow)
 stress: venv
-	$(PY) bench/stress.py --runs 50 $(if $(HOG),--hog)
+	$(PY) bench/stress.py --runs 50 $(if $(HOG),--hog cpu$(comma)mem) $(if $(ONLY),--only $(ONLY))
 
 ## bench: grading time of the sample class, and the cost of isolation
 bench: venv

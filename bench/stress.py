@@ -1,5 +1,6 @@
 """Repeated runs: every reference solution must pass N of N, every stub fail
-N of N. With --hog, a CPU-bound process runs beside the grader the whole time.
+N of N. With --hog cpu,mem, a CPU-bound process and/or a process that keeps
+rewriting a large block of memory run beside the grader the whole time.
 Exit 1 if any run went the wrong way."""
 
 from __future__ import annotations
@@ -17,16 +18,26 @@ from grader.course import load_course  # noqa: E402
 from grader.model import Status  # noqa: E402
 from grader.validate import run_files  # noqa: E402
 
+HOGS = {
+    "cpu": "while True: pass",
+    # rewrites every page of a large block, over and over: resident memory and
+    # memory-bandwidth pressure
+    "mem": "b = bytearray({mb} << 20)\nwhile True:\n    for i in range(0, len(b), 4096): b[i] += 1",
+}
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--only", help="comma-separated slugs")
-    parser.add_argument("--hog", action="store_true", help="run a CPU hog beside")
+    parser.add_argument("--hog", nargs="?", const="cpu", default="",
+                        help="hogs to run beside: cpu, mem or cpu,mem (bare --hog: cpu)")
+    parser.add_argument("--hog-mb", type=int, default=2048, help="size of the memory hog")
     args = parser.parse_args()
     course = load_course(ROOT)
     exercises = course.select(args.only.split(",") if args.only else None)
-    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.hog else None
+    hogs = [subprocess.Popen([sys.executable, "-c", HOGS[kind].format(mb=args.hog_mb)])
+            for kind in filter(None, args.hog.split(","))]
     bad = 0
     try:
         print(f"{'exercise':<12} {'solution passed':>16} {'stub failed':>12} {'seconds':>8}")
@@ -37,8 +48,10 @@ def main() -> int:
                 sol = run_files(exercise, exercise.solution_files(), seed=run)
                 passed += sol.status is Status.PASSED
                 if sol.status is not Status.PASSED:
-                    print(f"  {exercise.slug} solution failed with seed {run}: "
-                          f"{[(t.name, t.status) for t in sol.tests if t.status != 'passed']}")
+                    for t in sol.tests:
+                        if t.status is not Status.PASSED:
+                            print(f"  {exercise.slug} solution failed with seed {run}: "
+                                  f"{t.name} {t.status}: {t.message[:400]!r}", flush=True)
                 stub = run_files(exercise, exercise.stub_files(), seed=run)
                 hidden = [t for t in stub.tests if t.hidden]
                 failed += any(t.status is not Status.PASSED for t in hidden)
@@ -46,10 +59,11 @@ def main() -> int:
             print(f"{exercise.slug:<12} {passed:>12}/{args.runs:<3} {failed:>8}/{args.runs:<3} "
                   f"{time.monotonic() - start:>8.1f}", flush=True)
     finally:
-        if hog is not None:
+        for hog in hogs:
             hog.kill()
             hog.wait()
-    print(f"{'wrong verdicts':<12} {bad}{' (with a CPU hog beside)' if args.hog else ''}")
+    beside = f" (with hogs beside: {args.hog})" if hogs else ""
+    print(f"{'wrong verdicts':<12} {bad}{beside}")
     return 1 if bad else 0
 
 
