@@ -22,7 +22,7 @@ HOGS = {
     "cpu": "while True: pass",
     # rewrites every page of a large block, over and over: resident memory and
     # memory-bandwidth pressure
-    "mem": "b = bytearray({mb} << 20)\nwhile True:\n    for i in range(0, len(b), 4096): b[i] += 1",
+    "mem": "b = bytearray({mb} << 20)\nwhile True:\n    for i in range(0, len(b), 4096): b[i] = (b[i] + 1) & 255",
 }
 
 
