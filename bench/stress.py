@@ -6,6 +6,7 @@ Exit 1 if any run went the wrong way."""
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -22,7 +23,8 @@ HOGS = {
     "cpu": "while True: pass",
     # rewrites every page of a large block, over and over: resident memory and
     # memory-bandwidth pressure
-    "mem": "b = bytearray({mb} << 20)\nwhile True:\n    for i in range(0, len(b), 4096): b[i] = (b[i] + 1) & 255",
+    "mem": ("b = bytearray({mb} << 20)\nwhile True:\n"
+            "    for i in range(0, len(b), 4096): b[i] = (b[i] + 1) & 255"),
 }
 
 
@@ -36,6 +38,8 @@ def main() -> int:
     args = parser.parse_args()
     course = load_course(ROOT)
     exercises = course.select(args.only.split(",") if args.only else None)
+    # a SIGTERM ends the hogs too (the finally below runs)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     hogs = [subprocess.Popen([sys.executable, "-c", HOGS[kind].format(mb=args.hog_mb)])
             for kind in filter(None, args.hog.split(","))]
     bad = 0
