@@ -63,7 +63,8 @@ def header(case: Path) -> tuple[str, list[str]]:
 def test_every_slug_has_wrong_and_alternative_solutions():
     for slug in COURSE.exercises:
         assert (WRONG / slug / "stub.txt").is_file(), f"no header for {slug}'s stub"
-        assert any((WRONG / slug).glob("*.py")), f"no wrong solutions for {slug}"
+        assert any(p.suffix == ".py" or p.is_dir() for p in (WRONG / slug).iterdir()), (
+            f"no wrong solutions for {slug}")
         assert any((ALT / slug).glob("*")) or any((ALICE / slug).glob("*.py")), (
             f"no alternative solutions for {slug}")
 

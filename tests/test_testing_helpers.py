@@ -108,15 +108,18 @@ def test_peak_counter():
 
 
 def test_busy_cpu_ratio_tells_waiting_from_spinning():
+    """A blocked wait uses about 0.001 of a CPU whatever the load; a spinning
+    thread about 1 on an idle machine and, measured at load average 16 on 2
+    cores, still 0.05: the bounds leave a wide gap on both sides."""
     event = threading.Event()
-    assert busy_cpu_ratio(event.wait, window=0.2, release=event.set) < 0.05
+    assert busy_cpu_ratio(event.wait, window=0.5, release=event.set) < 0.01
     stop = threading.Event()
 
     def spin():
         while not stop.is_set():
             pass
 
-    assert busy_cpu_ratio(spin, window=0.2, release=stop.set) > 0.1  # ~1 when idle
+    assert busy_cpu_ratio(spin, window=0.5, release=stop.set) > 0.02
 
 
 def test_wait_until_blocked():
