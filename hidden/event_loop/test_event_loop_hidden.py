@@ -328,6 +328,7 @@ def test_returns_when_stopped_without_clients(serve):
     server.shutdown()
 
 
+@pytest.mark.cpu_sensitive
 def test_idle_server_does_not_spin(serve):
     listen = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
