@@ -58,6 +58,8 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", dest="formats", help="comma-separated reports to write besides "
                    f"results.json: {', '.join(FORMATS)} or all (default: "
                    f"{','.join(DEFAULT_FORMATS)})")
+    p.add_argument("--public-only", action="store_true", help="run the public tests only "
+                   "(CI in a student's own repository, where nothing can be kept secret)")
 
 
 def _write_reports(course: Course, args: argparse.Namespace, results: list[StudentResult],
@@ -181,7 +183,7 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
     source = Path(args.submissions)
     out_dir = Path(args.out)
     slugs = [ex.slug for ex in course.select(_slugs(args.only))]
-    options = Options(hidden=True, seed=args.seed)
+    options = Options(hidden=not args.public_only, seed=args.seed)
     if args.single:
         if not source.exists():
             raise SubmissionError(f"{source}: no such file or folder")

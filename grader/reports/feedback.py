@@ -16,10 +16,9 @@ from grader.reports.templates import render_template
 
 def _test_view(ex: ExerciseResult, test: Any, redact: student.Redactor) -> dict[str, Any]:
     why = student.explain(test.status, ex)
-    diagnosis = test.diagnosis or {}
     return {"name": test.name, "hidden": test.hidden, "status": str(test.status),
             "max_score": test.max_score, "happened": why.happened, "expected": why.expected,
-            "to_try": diagnosis.get("advice") or why.to_try,
+            "to_try": why.to_try,
             "message": redact(test.message).rstrip()}
 
 

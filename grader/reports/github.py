@@ -82,7 +82,7 @@ def annotations(result: StudentResult, locate: Callable[[str], list[str]],
             file, line = where(ex, test, locate(ex.slug))
             why = student.explain(test.status, ex)
             message = f"{why.happened}\n{student.first_line(redact(test.message), 500)}\n" \
-                      f"What to try: {(test.diagnosis or {}).get('advice') or why.to_try}"
+                      f"What to try: {why.to_try}"
             at = f",line={line}" if line else ""
             title = f"{ex.slug}: {test.name} ({test.status})"
             commands.append(f"::error file={_escape_property(file)}{at},title="
