@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -317,9 +318,23 @@ def test_run_autograder_writes_results_json(tmp_path):
     out = json.loads((root / "results" / "results.json").read_text())
     jsonschema.validate(out, gradescope_schema())
     assert 0 < out["score"] < 10 and {t["status"] for t in out["tests"]} == {"passed", "failed"}
-    for script in ("setup.sh", "run_autograder", "make_zip.sh"):
-        assert subprocess.run(["bash", "-n", str(ROOT / "ci" / "gradescope" / script)]
-                              ).returncode == 0
+    assert subprocess.run(["bash", "-n", str(ROOT / "ci" / "gradescope" / "setup.sh")]
+                          ).returncode == 0
+
+
+def test_gradescope_zip_has_the_scripts_at_its_top_and_no_solutions(tmp_path):
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("make_zip.sh packs the files git knows: not a git checkout")
+    zip_path = tmp_path / "ag.zip"
+    run = subprocess.run(["bash", str(ROOT / "ci" / "gradescope" / "make_zip.sh"),
+                          str(zip_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(zip_path) as z:
+        names = z.namelist()
+        assert (z.getinfo("run_autograder").external_attr >> 16) & 0o111  # executable
+    assert {"setup.sh", "run_autograder", "course.toml", "pyproject.toml"} <= set(names)
+    assert "grader/reports/templates/report.html.j2" in names
+    assert not [n for n in names if n.startswith(("solutions/", "tests/"))]
 
 
 # -- JUnit -----------------------------------------------------------------------

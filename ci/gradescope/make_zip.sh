@@ -6,6 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-build/gradescope-autograder.zip}"
 mkdir -p "$(dirname "$out")"
+out="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 rm -f "$out"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
@@ -13,5 +14,13 @@ git ls-files -z | grep -zv -e '^solutions/' -e '^examples/' -e '^tests/' -e '^be
   | xargs -0 cp --parents -t "$stage"
 cp "$here/setup.sh" "$here/run_autograder" "$stage/"
 chmod +x "$stage/run_autograder" "$stage/setup.sh"
-(cd "$stage" && python3 -m zipfile -c "$OLDPWD/$out" .)
+python3 - "$stage" "$out" <<'PY'
+import os, sys, zipfile
+stage, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for folder, _, files in os.walk(stage):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            z.write(path, os.path.relpath(path, stage))  # files at the top, not a folder
+PY
 echo "$out"
