@@ -22,6 +22,7 @@ from conftest import ROOT
 
 from grader.model import ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, github, gradescope, junit, parse_formats, student
+from grader.runner import procs
 
 CLASS = ROOT / "examples" / "class"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -213,19 +214,30 @@ def chromium() -> str:
     return found
 
 
-def browse(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    run = subprocess.run(
+def browse(page: Path, tmp_path: Path, *args: str) -> str:
+    """Run headless chromium on ``page``; its stdout. Chromium forks helpers
+    (zygote, GPU, crash handler) that can outlive it: it runs in its own
+    session, and every process of it is killed and reaped afterwards."""
+    baseline = procs.own_children()
+    proc = subprocess.Popen(
         [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", *args,
-         page.as_uri()], capture_output=True, text=True, timeout=180)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return run
+         "--disable-dev-shm-usage", "--disable-crash-reporter", "--disable-extensions",
+         f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=180)
+    finally:
+        procs.kill_run(proc.pid, baseline)
+        proc.wait()
+        procs.reap_adopted(baseline)
+    assert proc.returncode == 0, err[-2000:]
+    return out
 
 
 def test_html_report_in_chromium_matches_results_json(graded, tmp_path):
     data = results(graded)
     dom = Checks()
-    dom.feed(browse(graded / "report.html", tmp_path, "--dump-dom").stdout)
+    dom.feed(browse(graded / "report.html", tmp_path, "--dump-dom"))
     values = dom.values
     assert values[("n_students", "", "")] == "5"
     mean = sum(d["score"] for d in data.values()) / len(data)
@@ -250,7 +262,7 @@ def test_html_report_in_chromium_matches_results_json(graded, tmp_path):
     for name in STUDENTS:
         assert f"{name}/report.html" in dom.links and f"{name}/feedback.html" in dom.links
     page = Checks()
-    page.feed(browse(graded / "carol" / "report.html", tmp_path, "--dump-dom").stdout)
+    page.feed(browse(graded / "carol" / "report.html", tmp_path, "--dump-dom"))
     assert page.values[("score", "", "")] == f"{data['carol']['score']:g}"
     assert page.values[("exercise-score", "", "deadlock")] == (
         f"{data['carol']['exercises']['deadlock']['score']:g} / 10")
