@@ -404,3 +404,15 @@ def test_annotation_escaping_and_lines():
     assert commands[0].startswith("::error file=src/x.py,line=7,title=x%3A test_x_hidden.py")
     assert "secret_expected_value" not in commands[1]
     assert github.summary([result], ["x"]).count("| zoë |") == 1
+
+
+def test_at_most_ten_annotations_most_severe_first():
+    failing = [TestResult(f"test_f.py::test_{i}", Status.FAILED, 0.0, 1.0, message="no")
+               for i in range(14)]
+    result = StudentResult("bo", {
+        "f": ExerciseResult("f", Status.FAILED, 14.0, failing),
+        "x": sample().exercises["x"]})
+    commands = github.annotations(result, lambda slug: [f"{slug}.py"])
+    assert len(commands) == github.MAX_ANNOTATIONS
+    assert "(deadlock)" in commands[0]  # the deadlocked exercise comes first
+    assert commands[-1].startswith("::error title=7 more failed tests::")

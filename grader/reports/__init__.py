@@ -72,6 +72,6 @@ def write_all(out: Path, results: list[StudentResult], slugs: list[str],
     if "junit" in formats:
         junit.write(out / "junit.xml", results)
     if "html" in formats:
-        html.write(out, results, slugs)
+        html.write(out, results, slugs, with_feedback="feedback" in formats)
     if "github" in formats:
         write_text(out / "summary.md", github.summary(results, slugs, redact))

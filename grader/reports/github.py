@@ -10,10 +10,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.model import ExerciseResult, Status, StudentResult, TestResult
+from grader.model import SEVERITY, ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, student
 
 # "race.py, line 13, in f" (the plugin's "In your code:") or "race.py:13" (diagnoses).
+# GitHub shows at most 10 error annotations per step: the rest go into one last note.
+MAX_ANNOTATIONS = 10
 _LINE = re.compile(r"(?P<file>[\w.-]+\.py)(?:, line |:)(?P<line>\d+)")
 
 
@@ -69,7 +71,8 @@ def annotations(result: StudentResult, locate: Callable[[str], list[str]],
     exercise, relative to the repository."""
     redact = redact or student.Redactor()
     commands = []
-    for ex in result.exercises.values():
+    exercises = sorted(result.exercises.values(), key=lambda e: SEVERITY.index(e.status))
+    for ex in exercises:
         failed = student.failed_tests(ex)
         if ex.status is not Status.PASSED and not failed:
             file = (locate(ex.slug) or [f"{ex.slug}.py"])[0]
@@ -87,6 +90,11 @@ def annotations(result: StudentResult, locate: Callable[[str], list[str]],
             title = f"{ex.slug}: {test.name} ({test.status})"
             commands.append(f"::error file={_escape_property(file)}{at},title="
                             f"{_escape_property(title)}::{_escape_data(message)}")
+    if len(commands) > MAX_ANNOTATIONS:
+        rest = len(commands) - MAX_ANNOTATIONS + 1
+        commands[MAX_ANNOTATIONS - 1:] = [
+            f"::error title={_escape_property(f'{rest} more failed tests')}::"
+            f"{_escape_data('GitHub shows 10 annotations per step: see the job summary.')}"]
     return commands
 
 

@@ -77,7 +77,8 @@ def link(student: str, page: str) -> str:
     return f"{quote(safe_name(student))}/{page}"
 
 
-def overview(results: list[StudentResult], slugs: list[str]) -> dict[str, Any]:
+def overview(results: list[StudentResult], slugs: list[str],
+             with_feedback: bool = True) -> dict[str, Any]:
     results = sorted(results, key=lambda r: r.student)
     totals = [r.score for r in results]
     return {
@@ -89,7 +90,7 @@ def overview(results: list[StudentResult], slugs: list[str]) -> dict[str, Any]:
         "diagnoses": common_diagnoses(results),
         "students": [{"name": r.student, "score": r.score, "max_score": r.max_score,
                       "link": link(r.student, "report.html"),
-                      "feedback": link(r.student, "feedback.html"),
+                      "feedback": link(r.student, "feedback.html") if with_feedback else "",
                       "exercises": [r.exercises.get(slug) for slug in slugs],
                       "failed": sum(t.status is not Status.PASSED
                                     for ex in r.exercises.values() for t in ex.tests)}
@@ -97,19 +98,24 @@ def overview(results: list[StudentResult], slugs: list[str]) -> dict[str, Any]:
     }
 
 
-def render_overview(results: list[StudentResult], slugs: list[str]) -> str:
-    return render_template("report.html.j2", **overview(results, slugs))
+def render_overview(results: list[StudentResult], slugs: list[str],
+                    with_feedback: bool = True) -> str:
+    return render_template("report.html.j2", **overview(results, slugs, with_feedback))
 
 
-def render_student(result: StudentResult) -> str:
+def render_student(result: StudentResult, with_feedback: bool = True) -> str:
     return render_template("student.html.j2", student=result.student, score=result.score,
+                           with_feedback=with_feedback,
                            max_score=result.max_score, message=result.message,
                            exercises=list(result.exercises.values()),
                            passed=Status.PASSED)
 
 
-def write(out: Path, results: list[StudentResult], slugs: list[str]) -> None:
-    """``out/report.html`` and ``out/<student>/report.html``."""
+def write(out: Path, results: list[StudentResult], slugs: list[str],
+          with_feedback: bool = True) -> None:
+    """``out/report.html`` and ``out/<student>/report.html`` (linking to the
+    student's feedback.html when it is written too)."""
     for result in results:
-        write_text(out / safe_name(result.student) / "report.html", render_student(result))
-    write_text(out / "report.html", render_overview(results, slugs))
+        write_text(out / safe_name(result.student) / "report.html",
+                   render_student(result, with_feedback))
+    write_text(out / "report.html", render_overview(results, slugs, with_feedback))
