@@ -416,3 +416,15 @@ def test_at_most_ten_annotations_most_severe_first():
     assert len(commands) == github.MAX_ANNOTATIONS
     assert "(deadlock)" in commands[0]  # the deadlocked exercise comes first
     assert commands[-1].startswith("::error title=7 more failed tests::")
+
+
+def test_what_was_expected_quotes_the_assertion_message():
+    result = sample()
+    result.exercises["x"].tests.append(TestResult(
+        "test_x.py::test_sum", Status.FAILED, 0.0, 1.0,
+        message="AssertionError: the total should be 10, but it is 7. Lock the update.\n"
+                "In your code:\n  x.py, line 3, in add: total += n"))
+    text = feedback.render(result)
+    assert ("**What was expected:** The test says: the total should be 10, but it is 7.\n"
+            in text)
+    assert student.assertion("ValueError: boom") == ""

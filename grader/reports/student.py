@@ -136,6 +136,18 @@ def failed_tests(ex: ExerciseResult) -> list[TestResult]:
     return [t for t in ex.tests if t.status is not Status.PASSED]
 
 
+def assertion(message: str, limit: int = 300) -> str:
+    """The first sentence of a failed assertion's own message (the test
+    author's words, e.g. "the value should be 800, but it is 245"), or ""."""
+    first = message.lstrip().split("\n", 1)[0]
+    if not first.startswith("AssertionError: "):
+        return ""
+    text = first.removeprefix("AssertionError: ").strip()
+    end = text.find(". ")
+    text = text if end < 0 else text[:end + 1]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def first_line(text: str, limit: int = 200) -> str:
     line = next((x.strip() for x in text.splitlines() if x.strip()), "")
     return line if len(line) <= limit else line[:limit - 1] + "…"
