@@ -44,11 +44,56 @@ def _parser() -> argparse.ArgumentParser:
                    "whatever the score")
     p.add_argument("--only", help="comma-separated slugs to grade (default: all)")
     p.add_argument("--seed", type=int, default=0, help="base seed for provoked races")
+    _report_options(p)
 
     p = sub.add_parser("validate", help="check the course: solutions pass, stubs fail")
     p.add_argument("--only", help="comma-separated slugs (default: all)")
     p.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    from grader.reports import DEFAULT_FORMATS, FORMATS
+
+    p.add_argument("--format", dest="formats", help="comma-separated reports to write besides "
+                   f"results.json: {', '.join(FORMATS)} or all (default: "
+                   f"{','.join(DEFAULT_FORMATS)})")
+    p.add_argument("--public-only", action="store_true", help="run the public tests only "
+                   "(CI in a student's own repository, where nothing can be kept secret)")
+
+
+def _write_reports(course: Course, args: argparse.Namespace, results: list[StudentResult],
+                   slugs: list[str]) -> None:
+    """Every report asked for; on GitHub Actions also the step summary and an
+    error annotation per failed test."""
+    import os
+
+    from grader.reports import github, parse_formats, student
+
+    try:
+        formats = parse_formats(args.formats)
+    except ValueError as exc:
+        raise SubmissionError(str(exc)) from None
+    hidden = [p for ex in course.select(slugs) for p in ex.hidden_tests]
+    write_all(Path(args.out), results, slugs, formats, hidden)
+    redact = student.Redactor(hidden)
+    github.write_summary(results, slugs, redact)
+    if os.environ.get("GITHUB_ACTIONS") == "true" and args.single:
+        source = Path(args.submissions)
+
+        def locate(slug: str) -> list[str]:
+            found = [find_file(source, name) for name in course.exercises[slug].files]
+            return [_relative(p) for p in found if p is not None]
+
+        for command in github.annotations(results[0], locate, redact):
+            print(command)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _slugs(text: str | None) -> list[str] | None:
@@ -124,11 +169,21 @@ def _grade_many(course: Course, submissions: list[Submission], slugs: list[str] 
     return results
 
 
+def _check_formats(text: str) -> None:
+    """Bad --format fails before any grading, not after."""
+    from grader.reports import parse_formats
+
+    try:
+        parse_formats(text)
+    except ValueError as exc:
+        raise SubmissionError(str(exc)) from None
+
+
 def cmd_grade(course: Course, args: argparse.Namespace) -> int:
     source = Path(args.submissions)
     out_dir = Path(args.out)
     slugs = [ex.slug for ex in course.select(_slugs(args.only))]
-    options = Options(hidden=True, seed=args.seed)
+    options = Options(hidden=not args.public_only, seed=args.seed)
     if args.single:
         if not source.exists():
             raise SubmissionError(f"{source}: no such file or folder")
@@ -139,13 +194,15 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
         if not submissions:
             raise SubmissionError(f"{source}: no student folders or .zip files in it")
     start = time.monotonic()
+    if args.formats:
+        _check_formats(args.formats)
     results = _grade_many(course, submissions, slugs, options)
-    write_all(out_dir, results, slugs)
+    _write_reports(course, args, results, slugs)
     out = table.console()
     out.print(table.gradebook(results, slugs, out.width))
     out.print(f"Graded {len(results)} submission(s) in {time.monotonic() - start:.1f} s. "
-              f"Reports: {out_dir}/gradebook.csv, {out_dir}/junit.xml, "
-              f"{out_dir}/<student>/results.json and feedback.md")
+              f"Reports in {out_dir}: report.html, gradebook.csv, junit.xml, "
+              f"<student>/results.json, feedback.md and feedback.html (as --format asks)")
     if args.single:
         result = results[0]
         if result.score < result.max_score:

@@ -1,67 +1,102 @@
-"""feedback.md: what a student reads: the score, then each exercise, then each
-failed test with what went wrong. Hidden tests' source is never shown."""
+"""feedback.md and feedback.html: what a student reads. The score, then per
+exercise and per failed test: what happened in plain words, what was
+expected, what to try, and the test's own message. Hidden tests show their
+name and message, never their source (see :mod:`grader.reports.student`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from grader.model import ExerciseResult, Status, StudentResult
+from grader.reports import student
 from grader.reports.atomic import write_text
-
-_ADVICE = {
-    Status.MISSING: "Hand in the file with exactly this name.",
-    Status.ERROR: "Run `python FILE` yourself: it must import without errors.",
-    Status.TIMEOUT: "A test never finished. Look at where each thread was stuck: usually "
-                    "a thread waits for a lock, a condition or a queue item that nobody "
-                    "will ever release, notify or put.",
-    Status.FAILED: "Read what each failed test expected, then run `grader check SLUG`.",
-}
+from grader.reports.templates import render_template
 
 
-def _fence(text: str) -> str:
-    text = text.rstrip()
+def _test_view(ex: ExerciseResult, test: Any, redact: student.Redactor) -> dict[str, Any]:
+    why = student.explain(test.status, ex)
+    claim = student.assertion(test.message)
+    expected = why.expected
+    if claim:  # the author's words say it better than a generic sentence
+        expected = (f"The test says: {claim}" if test.status is Status.FAILED
+                    else f"{expected} The test says: {claim}")
+    return {"name": test.name, "hidden": test.hidden, "status": str(test.status),
+            "max_score": test.max_score, "happened": why.happened, "expected": expected,
+            "to_try": why.to_try,
+            "message": redact(test.message).rstrip()}
+
+
+def exercise_view(ex: ExerciseResult, redact: student.Redactor) -> dict[str, Any]:
+    """One exercise as a student sees it."""
+    failed = student.failed_tests(ex)
+    why = student.explain(ex.status, ex) if ex.status is not Status.PASSED else None
+    return {
+        "slug": ex.slug, "score": ex.score, "max_score": ex.max_score,
+        "status": str(ex.status), "passed": ex.status is Status.PASSED,
+        "n_passed": sum(t.status is Status.PASSED for t in ex.tests), "n_tests": len(ex.tests),
+        "message": redact(ex.message).rstrip(), "why": why,
+        "tests": [_test_view(ex, t, redact) for t in failed],
+        "seed": ex.seed if failed and ex.seed is not None else None,
+    }
+
+
+def view(result: StudentResult, redact: student.Redactor | None = None) -> dict[str, Any]:
+    """The whole feedback as data, for both the Markdown and the HTML."""
+    redact = redact or student.Redactor()
+    return {"student": result.student, "score": result.score, "max_score": result.max_score,
+            "message": redact(result.message), "exercises": [
+                exercise_view(ex, redact) for ex in result.exercises.values()]}
+
+
+def _fence(text: str) -> list[str]:
     fence = "````" if "```" in text else "```"
-    return f"{fence}\n{text}\n{fence}\n"
+    return [fence, text, fence, ""]
 
 
-def _exercise(ex: ExerciseResult) -> list[str]:
-    icon = "✅" if ex.status is Status.PASSED else "❌"
-    lines = [f"## {icon} {ex.slug}: {ex.score:g} / {ex.max_score:g} ({ex.status})", ""]
-    if ex.status is not Status.PASSED:
-        advice = _ADVICE.get(ex.status, _ADVICE[Status.FAILED]).replace("SLUG", ex.slug)
-        lines += [advice, ""]
-    if ex.message:
-        lines += [_fence(ex.message)]
-    failed = [t for t in ex.tests if t.status is not Status.PASSED]
-    if ex.status in (Status.MISSING, Status.ERROR):
-        failed = []  # one message says it all
-    passed = len(ex.tests) - len([t for t in ex.tests if t.status is not Status.PASSED])
-    lines.append(f"{passed} of {len(ex.tests)} tests passed.")
-    lines.append("")
-    for test in failed:
-        kind = "hidden test" if test.hidden else "test"
-        lines += [f"### {test.name} ({kind}, {test.status}, 0 / {test.max_score:g})", ""]
-        if test.message:
-            lines.append(_fence(test.message))
-    if ex.seed is not None and failed:
-        lines += [f"Seed of this run: {ex.seed} (`grader check {ex.slug} --seed {ex.seed}` "
-                  "replays it).", ""]
-    return lines
-
-
-def render(result: StudentResult) -> str:
-    lines = [f"# Feedback for {result.student}", "",
-             f"**Score: {result.score:g} / {result.max_score:g}**", ""]
-    if result.message:
-        lines += [f"> {result.message}", ""]
+def render(result: StudentResult, redact: student.Redactor | None = None) -> str:
+    data = view(result, redact)
+    lines = [f"# Feedback for {data['student']}", "",
+             f"**Score: {data['score']:g} / {data['max_score']:g}**", ""]
+    if data["message"]:
+        lines += [f"> {data['message']}", ""]
     lines += ["| exercise | points | status |", "|---|---|---|"]
-    for ex in result.exercises.values():
-        lines.append(f"| {ex.slug} | {ex.score:g} / {ex.max_score:g} | {ex.status} |")
+    lines += [f"| {ex['slug']} | {ex['score']:g} / {ex['max_score']:g} | {ex['status']} |"
+              for ex in data["exercises"]]
     lines.append("")
-    for ex in result.exercises.values():
-        lines += _exercise(ex)
+    for ex in data["exercises"]:
+        icon = "✅" if ex["passed"] else "❌"
+        lines += [f"## {icon} {ex['slug']}: {ex['score']:g} / {ex['max_score']:g} "
+                  f"({ex['status']})", ""]
+        if ex["why"] and not ex["tests"]:
+            lines += [f"**What happened:** {ex['why'].happened}",
+                      f"**What to try:** {ex['why'].to_try}", ""]
+        if ex["message"]:
+            lines += _fence(ex["message"])
+        lines += [f"{ex['n_passed']} of {ex['n_tests']} tests passed.", ""]
+        for test in ex["tests"]:
+            kind = "hidden test" if test["hidden"] else "test"
+            lines += [f"### {test['name']} ({kind}, {test['status']}, "
+                      f"0 / {test['max_score']:g})", "",
+                      f"- **What happened:** {test['happened']}",
+                      f"- **What was expected:** {test['expected']}",
+                      f"- **What to try:** {test['to_try']}", ""]
+            if test["message"]:
+                lines += _fence(test["message"])
+        if ex["seed"] is not None:
+            lines += [f"Seed of this run: {ex['seed']} (`grader check {ex['slug']} --seed "
+                      f"{ex['seed']}` replays it).", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write(path: Path, result: StudentResult) -> None:
-    write_text(path, render(result))
+def render_html(result: StudentResult, redact: student.Redactor | None = None) -> str:
+    return render_template("feedback.html.j2", **view(result, redact))
+
+
+def write(path: Path, result: StudentResult, redact: student.Redactor | None = None) -> None:
+    write_text(path, render(result, redact))
+
+
+def write_html(path: Path, result: StudentResult,
+               redact: student.Redactor | None = None) -> None:
+    write_text(path, render_html(result, redact))

@@ -1,6 +1,9 @@
 """junit.xml: one <testsuite> per student, one <testcase> per test. JUnit has
-no timeout status: a timeout is an <error type="timeout">, and the details go
-in the element's body, which CI systems show."""
+no timeout or deadlock status: a test that could not run or finish (timeout,
+error, missing) is an <error type="timeout|error|missing">, one that ran and
+went wrong a <failure type="failed|deadlock|stall|potential-deadlock|race">;
+the details (diagnosis, stacks) go in the element's body, which CI systems
+show. Valid against Jenkins' junit-10.xsd (tests/schemas/)."""
 
 from __future__ import annotations
 
@@ -32,6 +35,9 @@ def render(results: list[StudentResult]) -> str:
             first = test.message.strip().splitlines()[0] if test.message.strip() else ""
             element = ET.SubElement(case, tag, type=str(test.status), message=first[:200])
             element.text = test.message
+    for total in ("tests", "failures", "errors"):
+        root.set(total, str(sum(int(s.get(total, "0")) for s in root)))
+    root.set("time", f"{sum(float(s.get('time', '0')) for s in root):.3f}")
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 

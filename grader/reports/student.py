@@ -1,0 +1,153 @@
+"""What a student may read about a result: each status in plain words (what
+happened, what was expected, what to try), and messages with every trace of a
+hidden test's source removed. Every student-facing format (feedback.md and
+.html, Gradescope, GitHub) goes through here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.model import ExerciseResult, Status, TestResult
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One status, for a student."""
+
+    happened: str
+    expected: str
+    to_try: str
+
+
+EXPLAIN: dict[Status, Explanation] = {
+    Status.FAILED: Explanation(
+        "The test ran to the end, but one of its checks did not hold.",
+        "The result the message below describes.",
+        "Compare your result with the task in the exercise's README, then run "
+        "`grader check SLUG` until the public tests pass."),
+    Status.ERROR: Explanation(
+        "Your code could not run: the file did not import, the process crashed or "
+        "exited, or the test could not be set up.",
+        "Your file imports without errors and your code returns normally.",
+        "Run your file with `python` yourself and fix the first error it shows; never call "
+        "`os._exit` or `sys.exit` in library code."),
+    Status.MISSING: Explanation(
+        "The file was not in your submission.",
+        "The exercise's file, named exactly as in its README.",
+        "Hand in the file with exactly this name."),
+    Status.TIMEOUT: Explanation(
+        "The test did not finish within its time limit: some call never returned.",
+        "Every call returns within the time limit.",
+        "Look where each thread was stuck below: usually a thread waits for a lock, a "
+        "condition or a queue item that nobody will ever release, notify or put. Give "
+        "every wait a way to end."),
+    Status.DEADLOCK: Explanation(
+        "Threads waited for each other in a circle, so none of them could go on.",
+        "Threads never wait for each other in a circle.",
+        "Take locks in one global order everywhere (for example sorted by id), or hold "
+        "one lock at a time. A Lock cannot be taken twice by the same thread (use an "
+        "RLock, or do not take it again)."),
+    Status.STALL: Explanation(
+        "Every thread was waiting, and nothing could ever wake any of them.",
+        "Every wait is eventually woken up.",
+        "Every wait needs a matching notify, every get() a put(): send one sentinel per "
+        "consumer to say 'done', and make a Barrier's parties match the threads."),
+    Status.POTENTIAL_DEADLOCK: Explanation(
+        "Your code took the same locks in opposite orders in different places. This "
+        "run did not hang, but two threads doing it at the same moment would.",
+        "Locks are always taken in the same order.",
+        "Take locks in one global order everywhere (for example sorted by id)."),
+    Status.RACE: Explanation(
+        "Two threads changed shared data at the same time, and an update was lost.",
+        "No update is lost, however the threads interleave.",
+        "Protect every read-modify-write of shared data (`x += 1`, check-then-act) with "
+        "one lock held for the whole operation."),
+}
+
+
+def explain(status: Status, ex: ExerciseResult | None = None) -> Explanation:
+    """The explanation of ``status``, with the exercise's slug filled in."""
+    base = EXPLAIN.get(status, EXPLAIN[Status.FAILED])
+    slug = ex.slug if ex else "SLUG"
+    return Explanation(*(text.replace("SLUG", slug)
+                         for text in (base.happened, base.expected, base.to_try)))
+
+
+# A traceback entry in a hidden test: `File ".../x_hidden.py", line 3, in f`
+# (traceback and faulthandler) or `x_hidden.py:3: ...` (pytest).
+_HIDDEN_ENTRY = re.compile(r'File "[^"]*_hidden\.py", line|\b\S*_hidden\.py:\d+')
+REDACTED = "(a line of a hidden test, not shown)"
+
+
+class Redactor:
+    """Removes hidden tests' source from text shown to students: traceback
+    entries in a ``*_hidden.py`` file with their source line, and any line that
+    is a line of a hidden test file given to it."""
+
+    def __init__(self, hidden_files: Iterable[Path] = ()) -> None:
+        self.lines: set[str] = set()
+        for path in hidden_files:
+            try:
+                text = Path(path).read_text(encoding="utf-8")
+            except OSError:
+                continue
+            self.lines |= {_key(line) for line in text.splitlines() if _worth_hiding(line)}
+
+    def __call__(self, text: str) -> str:
+        out: list[str] = []
+        skip_indent: int | None = None
+        for line in text.splitlines():
+            indent = len(line) - len(line.lstrip())
+            if skip_indent is not None:
+                if line.strip() and indent > skip_indent:
+                    continue  # the source line(s) under a hidden entry
+                skip_indent = None
+            if _HIDDEN_ENTRY.search(line):
+                out.append(" " * indent + "(in a hidden test)")
+                skip_indent = indent
+                continue
+            if self.lines and _key(line) in self.lines:
+                out.append(" " * indent + REDACTED)
+                continue
+            out.append(line)
+        return "\n".join(out)
+
+
+def _key(line: str) -> str:
+    return line.strip().lstrip(">").strip()
+
+
+def _worth_hiding(line: str) -> bool:
+    """A line that would give a hidden test away (not blank, not a bare
+    bracket or keyword shared with any code)."""
+    key = _key(line)
+    return len(key) >= 12 and not key.startswith("#")
+
+
+def failed_tests(ex: ExerciseResult) -> list[TestResult]:
+    """The tests worth a paragraph: none when the whole exercise could not run
+    (its one message says it all)."""
+    if ex.status in (Status.MISSING, Status.ERROR) and all(
+            t.status is ex.status for t in ex.tests):
+        return []
+    return [t for t in ex.tests if t.status is not Status.PASSED]
+
+
+def assertion(message: str, limit: int = 300) -> str:
+    """The first sentence of a failed assertion's own message (the test
+    author's words, e.g. "the value should be 800, but it is 245"), or ""."""
+    first = message.lstrip().split("\n", 1)[0]
+    if not first.startswith("AssertionError: "):
+        return ""
+    text = first.removeprefix("AssertionError: ").strip()
+    end = text.find(". ")
+    text = text if end < 0 else text[:end + 1]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    line = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    return line if len(line) <= limit else line[:limit - 1] + "…"
