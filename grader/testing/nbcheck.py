@@ -12,12 +12,15 @@ import tempfile
 from pathlib import Path
 
 
-def check_files(slug: str, files: list[str], tests: dict[str, str], timeout: float = 120.0,
-                test_timeout: float = 15.0) -> int:
+def check_files(slug: str, files: list[str], tests: dict[str, str], points: float,
+                timeout: float = 120.0, test_timeout: float = 15.0) -> float:
     """Run the test sources ``tests`` (file name -> code) on the student's
     ``files`` (written next to the notebook by its ``%%writefile`` cells).
-    Prints one line per test; raises AssertionError unless every test passed.
-    Returns how many tests passed."""
+
+    Prints one line per test (and why each failure failed) and returns the
+    score: ``points`` shared by the tests' weights, as ``grader grade`` does.
+    nbgrader takes a number as the cell's partial credit. Raises AssertionError
+    (no credit) when no test could run."""
     from grader.runner.run import RunSpec, run_tests
 
     absent = [name for name in files if not Path(name).is_file()]
@@ -38,17 +41,19 @@ def check_files(slug: str, files: list[str], tests: dict[str, str], timeout: flo
     if outcome.collection_error:
         raise AssertionError("the code could not be imported, so no test ran:\n"
                              + outcome.collection_error)
-    failed = []
+    if not outcome.collected:
+        raise AssertionError("no test ran: " + ("; ".join(outcome.notes) or "nothing collected"))
+    total = sum(test.weight for test in outcome.collected) or 1.0
+    earned, failures = 0.0, []
     for test in outcome.collected:
         got = outcome.tests.get(test.nodeid)
         status = got.status if got else "error"
         print(f"{status.upper():>10}  {test.nodeid}")
-        if status != "passed":
+        if status == "passed":
+            earned += test.weight
+        else:
             why = got.message if got else "did not run: " + "; ".join(outcome.notes)
-            failed.append(f"{test.nodeid}: {status}: {why}")
-    if not outcome.collected:
-        raise AssertionError("no test ran: " + ("; ".join(outcome.notes) or "nothing collected"))
-    if failed:
-        raise AssertionError(f"{len(failed)} of {len(outcome.collected)} tests did not pass:\n"
-                             + "\n".join(failed))
-    return len(outcome.collected)
+            failures.append(f"--- {test.nodeid}: {status}\n{why}")
+    if failures:
+        print("\n".join(failures))
+    return round(points * earned / total, 4)

@@ -44,8 +44,9 @@ def lint(course: Course) -> list[str]:
             if "incorrectly_encoded_metadata" in cell.metadata:
                 problems.append(
                     f"{rel}: cell {number}: jupytext kept its metadata as text "
+                    "(incorrectly_encoded_metadata) "
                     f"({cell.metadata['incorrectly_encoded_metadata']!r}); write it as JSON "
-                    "(double quotes, true/false)")
+                    "(quoted keys and strings, true/false)")
     course_ids: list[str] = []
     for part, exercises in parts(course).items():
         source = chapter_source(course.root, part)

@@ -9,7 +9,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from grader.course import Course, Exercise
+from grader.course import Course, CourseError, Exercise
 from grader.notebook import grade_id, normalise
 from grader.workbook.build import KERNEL, nbgrader_meta, parts, write_notebook
 
@@ -59,7 +59,8 @@ def _literal(source: str) -> str:
 def test_cell_source(exercise: Exercise) -> str:
     """The grade cell: public tests visible, hidden ones between the markers."""
     lines = ["# The tests run in the grader's isolated child process with time limits, so a",
-             "# deadlock fails this cell with a report instead of hanging the kernel.",
+             "# deadlock fails this cell with a report instead of hanging the kernel. The",
+             "# cell's value is the score (nbgrader's partial credit), shared by the tests.",
              "from grader.testing.nbcheck import check_files", "",
              f"check_files({exercise.slug!r}, {list(exercise.files)!r}, {{"]
     for path in exercise.public_tests:
@@ -68,7 +69,8 @@ def test_cell_source(exercise: Exercise) -> str:
     for path in exercise.hidden_tests:
         lines.append(f"    {path.name!r}: {_literal(path.read_text(encoding='utf-8'))},")
     lines.append("### END HIDDEN TESTS")
-    lines.append(f"}}, timeout={exercise.timeout:g}, test_timeout={exercise.test_timeout:g})")
+    lines.append(f"}}, points={exercise.points:g}, timeout={exercise.timeout:g}, "
+                 f"test_timeout={exercise.test_timeout:g})")
     return "\n".join(lines)
 
 
@@ -99,6 +101,10 @@ def write_course(course: Course, out: Path) -> list[Path]:
     written = []
     for part, exercises in parts(course).items():
         for exercise in exercises:
+            absent = [p for p in exercise.solution_files().values() if not p.is_file()]
+            if absent:
+                raise CourseError(f"exercise {exercise.slug!r}: its reference solution "
+                                  f"{absent[0]} is missing (nbgrader needs it)")
             path = out / "source" / assignment(part) / f"{exercise.slug}.ipynb"
             write_notebook(source_notebook(exercise), path)
             written.append(path)
