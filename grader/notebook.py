@@ -85,16 +85,17 @@ class Found:
     from_notebook: list[str] = field(default_factory=list)
 
 
-def _cell_wins(py: Path, cell: dict[str, Any]) -> bool:
-    """Both exist: the cell is used only if it was edited and the .py was not."""
+def _edited(py: Path, cell: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the cell and the .py differ from the stub (False when unknown)."""
     meta = cell.get("metadata", {}).get(META_KEY, {})
     recorded = meta.get("stub_sha256") if isinstance(meta, dict) else None
-    if not recorded or digest(module_code(cell)) == recorded:
-        return False
+    if not recorded:
+        return False, True  # not one of our notebooks: the contract's rule, the .py wins
     try:
-        return digest(py.read_text(encoding="utf-8")) == recorded
+        py_edited = digest(py.read_text(encoding="utf-8")) != recorded
     except (OSError, UnicodeDecodeError):
-        return False
+        py_edited = True
+    return digest(module_code(cell)) != recorded, py_edited
 
 
 def exercise_files(exercise: Exercise, folder: Path | None, into: Path) -> Found:
@@ -118,7 +119,13 @@ def exercise_files(exercise: Exercise, folder: Path | None, into: Path) -> Found
             found.notes.append(f"{notebook.name if notebook else ''}: the marked cell for {name} "
                                f"(grade_id {grade_id(exercise.slug, name)}) is missing; "
                                "restore it from your bundle (cell metadata nbgrader.grade_id)")
-        use_cell = cell is not None and (py is None or _cell_wins(py, cell))
+        use_cell = cell is not None and py is None
+        if cell is not None and py is not None:
+            cell_edited, py_edited = _edited(py, cell)
+            use_cell = cell_edited and not py_edited
+            if cell_edited and py_edited:
+                found.notes.append(f"both {name} and its cell in {exercise.slug}.ipynb were "
+                                   f"edited: {name} is graded")
         if use_cell:
             target = into / "from-notebook" / name
             target.parent.mkdir(parents=True, exist_ok=True)

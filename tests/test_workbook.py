@@ -73,6 +73,8 @@ def test_an_untouched_stub_gives_way_to_an_edited_notebook(course, tmp_path):
     (tmp_path / "countdown.py").write_text("MINE = 2\n")  # both edited: the .py wins
     found = exercise_files(ex, tmp_path, tmp_path / "scratch")
     assert found.files["countdown.py"] == tmp_path / "countdown.py"
+    assert found.notes == ["both countdown.py and its cell in countdown.ipynb were edited: "
+                           "countdown.py is graded"]
 
 
 def test_one_marked_cell_per_file_of_a_multi_file_exercise(course, tmp_path):
