@@ -243,3 +243,26 @@ def test_the_course_lints_clean_and_every_chapter_runs(course):
         run = subprocess.run([sys.executable, "-c", code], text=True, capture_output=True,
                              timeout=120, cwd=ROOT)
         assert run.returncode == 0, f"{source.name}: {run.stderr[-2000:]}"
+
+
+def test_a_test_cell_survives_a_deadlock_and_gives_partial_credit(course, tmp_path,
+                                                                 monkeypatch, capsys):
+    from grader.testing.nbcheck import check_files
+
+    ex = course.exercises["deadlock"]
+    shutil.copy(ex.exercise_dir / "deadlock.py", tmp_path)  # the stub: opposite orders
+    monkeypatch.chdir(tmp_path)  # where the notebook's %%writefile cell put it
+    tests = {p.name: p.read_text() for p in [*ex.public_tests, *ex.hidden_tests]}
+    score = check_files("deadlock", ["deadlock.py"], tests, points=10,
+                        timeout=ex.timeout, test_timeout=ex.test_timeout)
+    printed = capsys.readouterr()
+    assert 0 <= score < 10
+    assert "DEADLOCK" in printed.out  # named as such, in the cell's output
+    assert printed.err == ""  # nbgrader gives no credit to a cell writing to stderr
+    solution = ex.solution_dir / "deadlock.py"
+    shutil.copy(solution, tmp_path)
+    assert check_files("deadlock", ["deadlock.py"], tests, points=10, timeout=ex.timeout,
+                       test_timeout=ex.test_timeout) == 10
+    (tmp_path / "deadlock.py").unlink()
+    with pytest.raises(AssertionError, match="deadlock.py was not written"):
+        check_files("deadlock", ["deadlock.py"], tests, points=10)
