@@ -31,7 +31,8 @@ def cpu_over_wall(n=300_000):
     return (time.process_time() - cpu) / (time.perf_counter() - wall)
 
 
-print(f"threads: CPU time / wall time = {cpu_over_wall():.2f} (at most about 1: one thread at a time)")
+print(f"threads: CPU time / wall time = {cpu_over_wall():.2f} "
+      "(at most about 1: one thread at a time)")
 
 procs = [multiprocessing.Process(target=count, args=(300_000,)) for _ in range(2)]
 for p in procs:

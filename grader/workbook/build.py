@@ -59,7 +59,9 @@ def check_cell(exercise: Exercise) -> NotebookNode:
     return new_code_cell(
         "# Save the notebook first (Ctrl-S): the check reads the saved file.\n"
         "import subprocess, sys\n"
-        f"subprocess.run([sys.executable, '-m', 'grader', 'check', {exercise.slug!r}])")
+        f"run = subprocess.run([sys.executable, '-m', 'grader', 'check', {exercise.slug!r}],\n"
+        "                     capture_output=True, text=True)\n"
+        "print(run.stdout + run.stderr)")
 
 
 def marked_cell(exercise: Exercise, name: str, code: str) -> NotebookNode:
