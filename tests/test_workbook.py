@@ -266,3 +266,22 @@ def test_a_test_cell_survives_a_deadlock_and_gives_partial_credit(course, tmp_pa
     (tmp_path / "deadlock.py").unlink()
     with pytest.raises(AssertionError, match="deadlock.py was not written"):
         check_files("deadlock", ["deadlock.py"], tests, points=10)
+
+
+def test_a_solved_exercise_notebook_runs_and_checks_itself_in_jupyter(course, tmp_path):
+    import nbclient
+    import nbformat
+
+    student = release(course, tmp_path).student
+    folder = student / "exercises" / "countdown"
+    path = folder / "countdown.ipynb"
+    solution = (course.exercises["countdown"].solution_dir / "countdown.py").read_text()
+    set_cell(path, grade_id("countdown", "countdown.py"), solution)  # solved and saved
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(folder)}},
+                            shutdown_kernel="immediate").execute()
+    outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells
+               if c.cell_type == "code"]
+    assert "3 of 3 public tests passed" in outputs[-1], outputs[-1]
+    assert not any(o.get("output_type") == "error" for c in nb.cells
+                   for o in c.get("outputs", []))
