@@ -25,7 +25,7 @@ finally:
 # the other one did; a shorter switch interval gives more turns.
 
 # %%
-def turns(interval, n=200_000):
+def turns(interval, n=1_000_000):
     last, count = [None], [0]
 
     def work(name):
