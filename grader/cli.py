@@ -57,12 +57,13 @@ def _release_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("release", help="write what students get (OUT/student) and an "
                        "nbgrader course directory (OUT/nbgrader)")
     p.add_argument("--out", required=True, help="the folder to write into")
+    p.add_argument("--force", action="store_true", help="replace an existing release in OUT")
 
 
 def cmd_release(course: Course, args: argparse.Namespace) -> int:
     from grader.workbook.release import release
 
-    done = release(course, Path(args.out))
+    done = release(course, Path(args.out), force=args.force)
     table.console().print(f"Released {len(done.exercises)} exercise(s), "
                           f"{len(done.notebooks)} notebook(s): {done.student} (for students), "
                           f"{done.nbgrader} (nbgrader course directory)", markup=False)

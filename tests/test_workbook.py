@@ -21,7 +21,7 @@ from grader.model import Status
 from grader.notebook import exercise_files, grade_id
 from grader.workbook.build import exercise_notebook, write_notebook
 from grader.workbook.lint import lint
-from grader.workbook.release import release
+from grader.workbook.release import ReleaseError, release
 
 
 def set_cell(path: Path, gid: str, code: str | None) -> None:
@@ -206,7 +206,14 @@ def test_a_new_exercise_appears_in_the_workbook_with_no_extra_work(tmp_path):
                 'part = 3\nfiles = ["countdown.py"]\npoints = 5\n')
     course = load_course(root)
     assert lint(course) == []
-    done = release(course, tmp_path / "out")
+    (tmp_path / "out" / "student").mkdir(parents=True)
+    (tmp_path / "out" / "student" / "work.py").write_text("precious = 1\n")
+    with pytest.raises(ReleaseError, match="student already exists; pass --force"):
+        release(course, tmp_path / "out")
+    assert (tmp_path / "out" / "student" / "work.py").is_file()
+    assert not (tmp_path / "out" / "nbgrader").exists()
+    done = release(course, tmp_path / "out", force=True)
+    assert not (done.student / "work.py").exists()
     chapter = jupytext.read(done.student / "workbook" / "part03.ipynb")
     assert any("## Exercise `countdown_b`: A second countdown" in c.source for c in chapter.cells)
     nb = json.loads((done.student / "exercises" / "countdown_b" / "countdown_b.ipynb").read_text())

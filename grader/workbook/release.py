@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grader
-from grader.course import COURSE_FILE, Course
+from grader.course import COURSE_FILE, Course, CourseError
 from grader.workbook import nbgrader
 from grader.workbook.build import (
     WORKBOOK_DIR,
@@ -81,6 +81,10 @@ in Python 3.11. Version {version}.
 """
 
 
+class ReleaseError(CourseError):
+    """The release would overwrite something; the message says what to do."""
+
+
 @dataclass
 class Release:
     """What a release wrote."""
@@ -129,8 +133,13 @@ def write_student(course: Course, out: Path) -> list[Path]:
     return notebooks
 
 
-def release(course: Course, out: Path) -> Release:
-    """Write ``out/student`` and ``out/nbgrader``."""
+def release(course: Course, out: Path, force: bool = False) -> Release:
+    """Write ``out/student`` and ``out/nbgrader``; an existing one is replaced
+    only with ``force`` (it may hold work: a student's, or nbgrader's gradebook)."""
+    for target in (out / "student", out / "nbgrader"):
+        if not force and target.exists() and any(target.iterdir()):
+            raise ReleaseError(f"{target} already exists; pass --force to replace it, or "
+                               "choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     result = Release(student=out / "student", nbgrader=out / "nbgrader",
                      exercises=list(course.exercises))
