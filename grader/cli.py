@@ -1,4 +1,4 @@
-"""The ``grader`` command: list, check, grade, validate."""
+"""The ``grader`` command: list, check, grade, validate, release."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated slugs to grade (default: all)")
     p.add_argument("--seed", type=int, default=0, help="base seed for provoked races")
     _report_options(p)
+
+    _release_parser(sub)
 
     p = sub.add_parser("validate", help="check the course: solutions pass, stubs fail")
     p.add_argument("--only", help="comma-separated slugs (default: all)")
@@ -94,6 +96,23 @@ def _relative(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _release_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("release", help="write what students get (OUT/student) and an "
+                       "nbgrader course directory (OUT/nbgrader)")
+    p.add_argument("--out", required=True, help="the folder to write into")
+    p.add_argument("--force", action="store_true", help="replace an existing release in OUT")
+
+
+def cmd_release(course: Course, args: argparse.Namespace) -> int:
+    from grader.workbook.release import release
+
+    done = release(course, Path(args.out), force=args.force)
+    table.console().print(f"Released {len(done.exercises)} exercise(s), "
+                          f"{len(done.notebooks)} notebook(s): {done.student} (for students), "
+                          f"{done.nbgrader} (nbgrader course directory)", markup=False)
+    return 0
 
 
 def _slugs(text: str | None) -> list[str] | None:
@@ -213,8 +232,12 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
 
 def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     from grader.validate import validate
+    from grader.workbook.lint import lint
 
     out = table.console()
+    problems = lint(course)
+    for problem in problems:
+        out.print(f"[red]workbook[/]: {escape(problem)}")
     checks = validate(course, _slugs(args.only), seed=args.seed)
     grid = table.Table(title="Course validation")
     for name in ("exercise", "tests", "solution", "stub (hidden)", "hidden tests on the "
@@ -230,10 +253,11 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     for check in checks:
         for problem in check.problems():
             out.print(f"[red]{check.slug}[/]: {escape(problem)}")
-    return 0 if all(c.ok for c in checks) else 1
+    return 0 if all(c.ok for c in checks) and not problems else 1
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "grade": cmd_grade, "validate": cmd_validate}
+COMMANDS = {"list": cmd_list, "check": cmd_check, "grade": cmd_grade, "validate": cmd_validate,
+            "release": cmd_release}
 
 
 def main(argv: list[str] | None = None) -> int:

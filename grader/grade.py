@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, CourseError, Exercise
-from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
+from grader.discover import Submission, SubmissionError, temp_folder, unpack
 from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
+from grader.notebook import exercise_files
 from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
 
 
@@ -117,22 +118,21 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest],
 def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) -> ExerciseResult:
     """Grade one exercise of a submission folder (None: nothing submitted)."""
     expected = expected_tests(exercise, options.hidden)
-    files: dict[str, Path] = {}
-    missing = []
-    for name in exercise.files:
-        found = find_file(folder, name) if folder is not None else None
-        if found is None:
-            missing.append(name)
-        else:
-            files[name] = found
-    if missing:
-        message = f"{', '.join(missing)} was not found in the submission"
-        return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
-                              max_score=exercise.points, message=message,
-                              tests=_all_tests(expected, exercise.points, Status.MISSING,
-                                               message))
-    outcome = run_tests(spec_for(exercise, files, options), expected)
+    scratch = temp_folder()  # code taken from a notebook's marked cells goes here
+    try:
+        found = exercise_files(exercise, folder, scratch)
+        if found.missing:
+            message = "\n".join([f"{', '.join(found.missing)} was not found in the submission",
+                                 *found.notes])
+            return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
+                                  max_score=exercise.points, message=message,
+                                  tests=_all_tests(expected, exercise.points, Status.MISSING,
+                                                   message))
+        outcome = run_tests(spec_for(exercise, found.files, options), expected)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     result = score_outcome(exercise, expected, outcome)
+    result.message = "\n".join(filter(None, [*found.notes, result.message]))
     result.seed = options.seed
     return result
 
