@@ -27,6 +27,15 @@ from grader.testing import switches
 from grader.testing.deadline import DeadlineExceeded
 
 OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
+RUN_TOKEN: str | None = None  # the attempt's secret (set by the child); stamps every event
+
+
+def seal_tests(paths: list[str]) -> None:
+    """Take the run's test files off the disk before student code runs
+    (grader.runner.sealed); called by the child before pytest starts."""
+    from grader.runner import sealed
+
+    sealed.seal(paths)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -152,6 +161,9 @@ class GradingSession:
         self.delivered: dict[str, Any] | None = None
         self.armed = False  # a test's own code is running: the alarm may interrupt it
         self.findings = Findings(self.student_dir)
+        from grader.runner import sealed
+
+        sealed.install(config)
         # One handler for the whole session: an alarm that arrives between tests is
         # ignored, never left to SIGALRM's default action (which ends the process).
         signal.signal(signal.SIGALRM, self._on_alarm)
@@ -168,6 +180,8 @@ class GradingSession:
         signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
     def emit(self, **event: Any) -> None:
+        if RUN_TOKEN:
+            event["token"] = RUN_TOKEN
         os.write(self.fd, (json.dumps(event) + "\n").encode())
 
     # -- collection ---------------------------------------------------------
@@ -328,6 +342,8 @@ class GradingSession:
     # -- the report ---------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_json_modifyreport(self, json_report: dict[str, Any]) -> None:
+        if RUN_TOKEN:
+            json_report["grader_token"] = RUN_TOKEN
         for test in json_report.get("tests", []):
             verdict = self.results.get(test.get("nodeid"))
             if verdict is not None:
