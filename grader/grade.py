@@ -22,6 +22,7 @@ class Options:
     hidden: bool = True  # run the hidden tests too (instructors), or public only (students)
     seed: int = 0
     keep_dir: bool = False
+    sandbox: bool = False  # run under bubblewrap (grader.runner.sandbox)
 
 
 _expected_cache: dict[tuple[str, bool], list[CollectedTest]] = {}
@@ -36,7 +37,7 @@ def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
     return RunSpec(files=files, tests=test_files(exercise, options.hidden),
                    test_timeout=exercise.test_timeout, timeout=exercise.timeout,
                    limits=exercise.limits, seed=options.seed, collect_only=collect_only,
-                   keep_dir=options.keep_dir, exercise=exercise.slug)
+                   keep_dir=options.keep_dir, exercise=exercise.slug, sandbox=options.sandbox)
 
 
 def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:

@@ -133,6 +133,21 @@ def timeout_of(item: pytest.Item, default: float) -> float:
     return float(marker.args[0]) if marker and marker.args else default
 
 
+_PRIMITIVES = ("Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event",
+               "Barrier", "Thread", "Timer", "local", "get_ident", "current_thread",
+               "_allocate_lock")
+
+
+def _primitives() -> dict[str, Any]:
+    """The threading names a test relies on (replacing one cheats every test)."""
+    import _thread
+
+    found = {name: getattr(threading, name, None) for name in _PRIMITIVES}
+    found.update({f"_thread.{name}": getattr(_thread, name, None)
+                  for name in ("allocate_lock", "LockType", "start_new_thread", "RLock")})
+    return found
+
+
 def _cap(text: str, limit: int = OUTPUT_CAP) -> str:
     if len(text) <= limit:
         return text
@@ -164,6 +179,7 @@ class GradingSession:
         from grader.runner import sealed
 
         sealed.install(config)
+        self.primitives = _primitives()  # as the grader set them up, before student code
         # One handler for the whole session: an alarm that arrives between tests is
         # ignored, never left to SIGALRM's default action (which ends the process).
         signal.signal(signal.SIGALRM, self._on_alarm)
@@ -180,9 +196,12 @@ class GradingSession:
         signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
     def emit(self, **event: Any) -> None:
+        line = json.dumps(event)
         if RUN_TOKEN:
-            event["token"] = RUN_TOKEN
-        os.write(self.fd, (json.dumps(event) + "\n").encode())
+            from grader.runner import mac
+
+            line = f"{mac.sign(RUN_TOKEN, line)} {line}"
+        os.write(self.fd, (line + "\n").encode())
 
     # -- collection ---------------------------------------------------------
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -310,6 +329,13 @@ class GradingSession:
             result.update(status=status, message=message)
         if call.when == "call":
             self.findings.apply(result)
+        if call.when == "teardown":
+            replaced = [name for name, obj in _primitives().items()
+                        if obj is not self.primitives.get(name)]
+            if replaced:
+                result.update(status="error", message=(
+                    f"your code replaced {', '.join(replaced)}: the tests need the real "
+                    "ones, so no test of this run can pass"))
 
     def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,
                   report: pytest.TestReport) -> str:
@@ -343,7 +369,10 @@ class GradingSession:
     @pytest.hookimpl(optionalhook=True)
     def pytest_json_modifyreport(self, json_report: dict[str, Any]) -> None:
         if RUN_TOKEN:
-            json_report["grader_token"] = RUN_TOKEN
+            from grader.runner import mac
+
+            json_report["grader_mac"] = mac.sign(
+                RUN_TOKEN, mac.report_text(json_report.get("tests", [])))
         for test in json_report.get("tests", []):
             verdict = self.results.get(test.get("nodeid"))
             if verdict is not None:

@@ -11,7 +11,7 @@ from grader.course import Course, load_course
 from grader.runner import procs
 
 # Fixtures are graded by the tests, never run as tests themselves.
-collect_ignore = ["fixtures", "wrong", "alt"]
+collect_ignore = ["fixtures", "wrong", "alt", "hostile"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

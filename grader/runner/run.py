@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Limits
-from grader.runner import pidcap, procs, sandbox, stacks
+from grader.runner import mac, pidcap, procs, sandbox, stacks
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 POLL = 0.05  # seconds between looks at the child
@@ -294,13 +294,15 @@ class _Run:
 
     def read_report(self, path: Path, token: str) -> None:
         """Cross-check pytest-json-report's report with the event stream: it must
-        carry the attempt's token and agree, test by test, with the verdicts
+        carry the attempt's MAC and agree, test by test, with the verdicts
         already received; the event stream alone counts where there is none."""
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):
             return
-        if not isinstance(report, dict) or report.get("grader_token") != token:
+        if not isinstance(report, dict) or not isinstance(report.get("tests"), list) \
+                or not mac.verify(token, mac.report_text(report["tests"]),
+                                  str(report.get("grader_mac"))):
             self.out.notes.append("a report file not written by the grader was ignored")
             return
         seen: set[str] = set()
@@ -353,7 +355,7 @@ class _EventReader:
         self.token = token
         self.offset = 0
         self.partial = b""
-        self.forged = 0  # lines without the attempt's token
+        self.forged = 0  # lines without the attempt's MAC
 
     def read(self) -> list[dict[str, Any]]:
         try:
@@ -367,13 +369,14 @@ class _EventReader:
         self.partial = lines.pop()
         events = []
         for line in lines:
+            stamp, _, body = line.decode(errors="replace").partition(" ")
             try:
-                event = json.loads(line)
+                event = json.loads(body) if mac.verify(self.token, body, stamp) else None
             except ValueError:
-                continue
-            if isinstance(event, dict) and event.pop("token", None) == self.token:
+                event = None
+            if isinstance(event, dict):
                 events.append(event)
-            else:
+            elif line.strip():
                 self.forged += 1
         return events
 
