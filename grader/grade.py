@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, CourseError, Exercise
-from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
+from grader.discover import (
+    Submission,
+    SubmissionError,
+    find_file,
+    source_problem,
+    temp_folder,
+    unpack,
+    why_missing,
+)
 from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
 from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
 
@@ -95,12 +103,12 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest],
         result.status = Status.ERROR
         return result
     shares = _shares(expected, exercise.points)
-    why_missing = "; ".join(outcome.notes) or "the test process ended before this test ran"
+    why_absent = "; ".join(outcome.notes) or "the test process ended before this test ran"
     for test in expected:
         got = outcome.tests.get(test.nodeid)
         diagnosis = None
         if got is None:
-            status, message, duration = Status.ERROR, f"did not run: {why_missing}", 0.0
+            status, message, duration = Status.ERROR, f"did not run: {why_absent}", 0.0
         else:
             status, message, duration = Status(got.status), got.message, got.duration
             diagnosis = got.diagnosis
@@ -126,8 +134,14 @@ def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) ->
             missing.append(name)
         else:
             files[name] = found
+    problems = [p for p in map(source_problem, files.values()) if p]
+    if problems:
+        return ExerciseResult(slug=exercise.slug, status=Status.ERROR,
+                              max_score=exercise.points, message=problems[0],
+                              tests=_all_tests(expected, exercise.points, Status.ERROR,
+                                               problems[0]))
     if missing:
-        message = f"{', '.join(missing)} was not found in the submission"
+        message = "; ".join(why_missing(folder, name) for name in missing)
         return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
                               max_score=exercise.points, message=message,
                               tests=_all_tests(expected, exercise.points, Status.MISSING,
@@ -144,9 +158,11 @@ def grade_submission(course: Course, submission: Submission, exercises: list[Exe
     """Grade every given exercise of one student's submission."""
     result = StudentResult(student=submission.student)
     scratch = temp_folder()
+    notes: list[str] = []
     try:
         try:
-            folder: Path | None = unpack(submission, scratch)
+            folder: Path | None = unpack(submission, scratch, notes)
+            result.message = "\n".join(notes)
         except SubmissionError as exc:
             folder, result.message = None, str(exc)
         for exercise in exercises:

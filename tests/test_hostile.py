@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
 from grader.course import Course, Exercise
 from grader.discover import find_submissions
 from grader.grade import Options, grade_submission

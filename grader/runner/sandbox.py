@@ -63,12 +63,18 @@ def available() -> bool:
     """True if bubblewrap is installed and can start Python here (tried once)."""
     if shutil.which(BWRAP) is None:
         return False
+    from grader.runner import procs
+
+    procs.become_subreaper()  # bwrap's own helpers end up ours: reap them
+    baseline = procs.own_children()
     with tempfile.TemporaryDirectory(prefix="grader-sandbox-") as folder:
         try:
             done = subprocess.run([*prefix(folder, folder), sys.executable, "-c", "import grader"],
                                   capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             return False
+        finally:
+            procs.reap_adopted(baseline)
     return done.returncode == 0
 
 
