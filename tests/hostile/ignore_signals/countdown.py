@@ -14,11 +14,6 @@ if os.fork() == 0:
 threading.Thread(target=time.sleep, args=(600,), name="forever").start()
 
 
-class CountdownThread(threading.Thread):
+class CountdownThread:  # wrong on purpose
     def __init__(self, count, out, delay=0.0):
-        super().__init__()
-        self.out = out
-
-    def run(self):
-        while True:
-            time.sleep(1)
+        pass

@@ -3,11 +3,11 @@
 import os
 import sys
 
-_roots = {os.environ.get("GRADER_RUN_DIR", "."), os.getcwd()}
+_roots = [os.environ.get("GRADER_RUN_DIR", "."), os.getcwd()]  # the run's own copies first
 try:
     import grader
 
-    _roots.add(os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__))))
+    _roots.append(os.path.dirname(os.path.dirname(os.path.abspath(grader.__file__))))
 except ImportError:
     pass
 _found = []
