@@ -49,6 +49,7 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
     if student_dir is not None:
         set_student_dirs(str(student_dir))
     folder = Path(run_dir) / STACK_DIR
+    pids = {pid for pid in pids if _comm(pid) != "bwrap"}  # the sandbox's own: no Python
     names = {pid: _own_pid(pid) for pid in pids}
     for pid in pids:
         path = folder / f"{names[pid]}.txt"
@@ -72,6 +73,14 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
         if text:
             blocks.append(f"Process {pid}:\n{trim_faulthandler(text) if trim else text}")
     return "\n\n".join(blocks)
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
 
 
 def _own_pid(pid: int) -> int:
