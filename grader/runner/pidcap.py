@@ -35,6 +35,17 @@ def _v2_parent() -> Path | None:
     return None
 
 
+def _remove_stale(parent: Path) -> None:
+    """Empty groups left by graders that died without cleaning up."""
+    try:
+        stale = [p for p in parent.glob("grader-*-*")
+                 if not Path(f"/proc/{p.name.split('-')[1]}").exists()]
+    except OSError:
+        return
+    for path in stale:
+        PidCap._rmdir(path)
+
+
 class PidCap:
     """One run's pids control group (``path`` is None where none could be made)."""
 
@@ -46,6 +57,7 @@ class PidCap:
                        (V1_ROOT / "cgroup.procs").exists() else None, _v2_parent()):
             if parent is None:
                 continue
+            _remove_stale(parent)
             try:
                 (parent / name).mkdir()
             except OSError:
