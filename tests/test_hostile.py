@@ -174,8 +174,10 @@ def test_hostile_submission_scores_zero_and_harms_nothing(case, course, tmp_path
 
 
 @pytest.mark.skipif(not sandbox.available(), reason="bubblewrap is not available here")
-@pytest.mark.parametrize("case", ["read_hidden", "setsid_sleeper", "fake_reports"])
-def test_in_the_sandbox_nothing_hidden_is_even_there(case, course, tmp_path, hostile_env):
+@pytest.mark.parametrize("case", ["read_hidden", "setsid_sleeper", "fake_reports", "fork_bomb",
+                                  "memory_30gb", "ignore_signals", "exit_in_test"])
+def test_in_the_sandbox_the_same_holds_and_nothing_hidden_is_there(case, course, tmp_path,
+                                                                     hostile_env):
     exercise, results, seconds = run_case(course, case, tmp_path, hostile_env, True)
     check_common(exercise, case, results, seconds, hostile_env, whole_out=True)
     text = everything_shown(hostile_env, case, results[case])
