@@ -10,6 +10,9 @@ comma := ,
 .PHONY: venv browser demo test lint validate stress bench clean
 
 $(STAMP): pyproject.toml
+	@command -v bwrap >/dev/null || (command -v apt-get >/dev/null && \
+		(apt-get install -y bubblewrap || (apt-get update && apt-get install -y bubblewrap))) \
+		|| echo "bubblewrap could not be installed: runs will not be sandboxed"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)

@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("slug")
     p.add_argument("--path", help="your working copy (default: the course's exercises/)")
     p.add_argument("--seed", type=int, default=0, help="replay a run with this seed")
+    _sandbox_option(p)
 
     p = sub.add_parser("grade", help="grade a class (or one submission with --single)")
     p.add_argument("submissions", help="a folder with one sub-folder or .zip per student; "
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated slugs to grade (default: all)")
     p.add_argument("--seed", type=int, default=0, help="base seed for provoked races")
     _report_options(p)
+    _sandbox_option(p)
 
     _release_parser(sub)
 
@@ -115,6 +117,29 @@ def cmd_release(course: Course, args: argparse.Namespace) -> int:
     return 0
 
 
+def _sandbox_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sandbox", action=argparse.BooleanOptionalAction, default=None,
+                   help="run student code under bubblewrap: no network, only its scratch "
+                   "folder (default: on where bubblewrap works)")
+
+
+def _use_sandbox(args: argparse.Namespace) -> bool:
+    """The --sandbox choice; says once what protection remains without one."""
+    from grader.runner import sandbox
+
+    if args.sandbox is False:
+        print("grader: --no-sandbox: " + sandbox.fallback_note().split(": ", 2)[2],
+              file=sys.stderr)
+        return False
+    if sandbox.available():
+        return True
+    if args.sandbox:
+        raise SubmissionError("--sandbox: bubblewrap is not installed or cannot start here "
+                              "(Debian: apt-get install bubblewrap)")
+    print(sandbox.fallback_note(), file=sys.stderr)
+    return False
+
+
 def _slugs(text: str | None) -> list[str] | None:
     return [s.strip() for s in text.split(",") if s.strip()] if text else None
 
@@ -152,7 +177,8 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
     exercise = course.select([args.slug])[0]
     folder = _working_copy(course, args.path)
     out = table.console()
-    result = grade_exercise(exercise, folder, Options(hidden=False, seed=args.seed))
+    result = grade_exercise(exercise, folder, Options(hidden=False, seed=args.seed,
+                                                      sandbox=_use_sandbox(args)))
     out.print(f"[bold]{exercise.slug}[/]: {exercise.title}")
     if result.message:
         out.print(result.message, markup=False)
@@ -202,7 +228,8 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
     source = Path(args.submissions)
     out_dir = Path(args.out)
     slugs = [ex.slug for ex in course.select(_slugs(args.only))]
-    options = Options(hidden=not args.public_only, seed=args.seed)
+    options = Options(hidden=not args.public_only, seed=args.seed,
+                      sandbox=_use_sandbox(args))
     if args.single:
         if not source.exists():
             raise SubmissionError(f"{source}: no such file or folder")

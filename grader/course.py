@@ -25,6 +25,7 @@ class Limits:
     file_size_mb: int = 64
     open_files: int = 1024
     output_kb: int = 64
+    processes: int = 512  # processes and threads of a run at once (a pids cgroup, or counted)
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,15 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: 
 
 _NUM = (int, float)
 _DEFAULT_KEYS = {"timeout", "test_timeout", "memory_mb", "cpu_seconds", "file_size_mb",
-                 "open_files", "output_kb"}
+                 "open_files", "output_kb", "processes"}
 _EXERCISE_KEYS = {"slug", "title", "part", "files", "points"} | _DEFAULT_KEYS
 
 
 def _limits(table: dict[str, Any], where: str, base: Limits) -> Limits:
     return Limits(**{
         name: _get(table, name, int, where, getattr(base, name), positive=True)
-        for name in ("memory_mb", "cpu_seconds", "file_size_mb", "open_files", "output_kb")
+        for name in ("memory_mb", "cpu_seconds", "file_size_mb", "open_files", "output_kb",
+                     "processes")
     })
 
 

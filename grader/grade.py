@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, CourseError, Exercise
-from grader.discover import Submission, SubmissionError, temp_folder, unpack
+from grader.discover import (
+    Submission,
+    SubmissionError,
+    source_problem,
+    temp_folder,
+    unpack,
+    why_missing,
+)
 from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
 from grader.notebook import exercise_files
 from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
@@ -23,6 +30,7 @@ class Options:
     hidden: bool = True  # run the hidden tests too (instructors), or public only (students)
     seed: int = 0
     keep_dir: bool = False
+    sandbox: bool = False  # run under bubblewrap (grader.runner.sandbox)
 
 
 _expected_cache: dict[tuple[str, bool], list[CollectedTest]] = {}
@@ -37,7 +45,7 @@ def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
     return RunSpec(files=files, tests=test_files(exercise, options.hidden),
                    test_timeout=exercise.test_timeout, timeout=exercise.timeout,
                    limits=exercise.limits, seed=options.seed, collect_only=collect_only,
-                   keep_dir=options.keep_dir, exercise=exercise.slug)
+                   keep_dir=options.keep_dir, exercise=exercise.slug, sandbox=options.sandbox)
 
 
 def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
@@ -95,12 +103,12 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest],
         result.status = Status.ERROR
         return result
     shares = _shares(expected, exercise.points)
-    why_missing = "; ".join(outcome.notes) or "the test process ended before this test ran"
+    why_absent = "; ".join(outcome.notes) or "the test process ended before this test ran"
     for test in expected:
         got = outcome.tests.get(test.nodeid)
         diagnosis = None
         if got is None:
-            status, message, duration = Status.ERROR, f"did not run: {why_missing}", 0.0
+            status, message, duration = Status.ERROR, f"did not run: {why_absent}", 0.0
         else:
             status, message, duration = Status(got.status), got.message, got.duration
             diagnosis = got.diagnosis
@@ -121,9 +129,15 @@ def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) ->
     scratch = temp_folder()  # code taken from a notebook's marked cells goes here
     try:
         found = exercise_files(exercise, folder, scratch)
+        problems = [p for p in map(source_problem, found.files.values()) if p]
+        if problems:
+            return ExerciseResult(slug=exercise.slug, status=Status.ERROR,
+                                  max_score=exercise.points, message=problems[0],
+                                  tests=_all_tests(expected, exercise.points, Status.ERROR,
+                                                   problems[0]))
         if found.missing:
-            message = "\n".join([f"{', '.join(found.missing)} was not found in the submission",
-                                 *found.notes])
+            # one line: what the notebook lacked, else why the file was not found
+            message = "; ".join(found.notes or [why_missing(folder, n) for n in found.missing])
             return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
                                   max_score=exercise.points, message=message,
                                   tests=_all_tests(expected, exercise.points, Status.MISSING,
@@ -143,9 +157,11 @@ def grade_submission(course: Course, submission: Submission, exercises: list[Exe
     """Grade every given exercise of one student's submission."""
     result = StudentResult(student=submission.student)
     scratch = temp_folder()
+    notes: list[str] = []
     try:
         try:
-            folder: Path | None = unpack(submission, scratch)
+            folder: Path | None = unpack(submission, scratch, notes)
+            result.message = "\n".join(notes)
         except SubmissionError as exc:
             folder, result.message = None, str(exc)
         for exercise in exercises:

@@ -27,6 +27,15 @@ from grader.testing import switches
 from grader.testing.deadline import DeadlineExceeded
 
 OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
+RUN_TOKEN: str | None = None  # the attempt's secret (set by the child); stamps every event
+
+
+def seal_tests(paths: list[str]) -> None:
+    """Take the run's test files off the disk before student code runs
+    (grader.runner.sealed); called by the child before pytest starts."""
+    from grader.runner import sealed
+
+    sealed.seal(paths)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -124,6 +133,21 @@ def timeout_of(item: pytest.Item, default: float) -> float:
     return float(marker.args[0]) if marker and marker.args else default
 
 
+_PRIMITIVES = ("Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event",
+               "Barrier", "Thread", "Timer", "local", "get_ident", "current_thread",
+               "_allocate_lock")
+
+
+def _primitives() -> dict[str, Any]:
+    """The threading names a test relies on (replacing one cheats every test)."""
+    import _thread
+
+    found = {name: getattr(threading, name, None) for name in _PRIMITIVES}
+    found.update({f"_thread.{name}": getattr(_thread, name, None)
+                  for name in ("allocate_lock", "LockType", "start_new_thread", "RLock")})
+    return found
+
+
 def _cap(text: str, limit: int = OUTPUT_CAP) -> str:
     if len(text) <= limit:
         return text
@@ -152,6 +176,10 @@ class GradingSession:
         self.delivered: dict[str, Any] | None = None
         self.armed = False  # a test's own code is running: the alarm may interrupt it
         self.findings = Findings(self.student_dir)
+        from grader.runner import sealed
+
+        sealed.install(config)
+        self.primitives = _primitives()  # as the grader set them up, before student code
         # One handler for the whole session: an alarm that arrives between tests is
         # ignored, never left to SIGALRM's default action (which ends the process).
         signal.signal(signal.SIGALRM, self._on_alarm)
@@ -168,7 +196,12 @@ class GradingSession:
         signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
     def emit(self, **event: Any) -> None:
-        os.write(self.fd, (json.dumps(event) + "\n").encode())
+        line = json.dumps(event)
+        if RUN_TOKEN:
+            from grader.runner import mac
+
+            line = f"{mac.sign(RUN_TOKEN, line)} {line}"
+        os.write(self.fd, (line + "\n").encode())
 
     # -- collection ---------------------------------------------------------
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -296,6 +329,13 @@ class GradingSession:
             result.update(status=status, message=message)
         if call.when == "call":
             self.findings.apply(result)
+        if call.when == "teardown":
+            replaced = [name for name, obj in _primitives().items()
+                        if obj is not self.primitives.get(name)]
+            if replaced:
+                result.update(status="error", message=(
+                    f"your code replaced {', '.join(replaced)}: the tests need the real "
+                    "ones, so no test of this run can pass"))
 
     def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,
                   report: pytest.TestReport) -> str:
@@ -328,6 +368,11 @@ class GradingSession:
     # -- the report ---------------------------------------------------------
     @pytest.hookimpl(optionalhook=True)
     def pytest_json_modifyreport(self, json_report: dict[str, Any]) -> None:
+        if RUN_TOKEN:
+            from grader.runner import mac
+
+            json_report["grader_mac"] = mac.sign(
+                RUN_TOKEN, mac.report_text(json_report.get("tests", [])))
         for test in json_report.get("tests", []):
             verdict = self.results.get(test.get("nodeid"))
             if verdict is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,13 @@ from grader.course import Course, load_course
 from grader.runner import procs
 
 # Fixtures are graded by the tests, never run as tests themselves.
-collect_ignore = ["fixtures", "wrong", "alt"]
+collect_ignore = ["fixtures", "wrong", "alt", "hostile"]
+
+# Every process the suite starts inherits this mark, wherever it ends up (a
+# setsid()ed grandchild, a sandbox's PID namespace): the session's end checks
+# that none of them is still running.
+SUITE_MARK = f"GRADER_TEST_SUITE={uuid.uuid4().hex}"
+os.environ["GRADER_TEST_SUITE"] = SUITE_MARK.split("=", 1)[1]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,3 +39,31 @@ def no_process_left_behind():
     left = procs.descendants({os.getpid()}) - before
     assert wait_until(lambda: not (procs.descendants({os.getpid()}) - before), 10), (
         f"processes left running: {sorted(left)}")
+
+
+def marked_processes() -> list[int]:
+    """Processes other than this one that were started by this test session."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+            with open(f"/proc/{name}/stat", "rb") as f:
+                zombie = f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+        except OSError:
+            continue
+        if SUITE_MARK.encode() in environ and not zombie:
+            found.append(int(name))
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After the whole suite, no process it started may still be running."""
+    from grader.testing import wait_until
+
+    if not wait_until(lambda: not marked_processes(), 15):
+        left = marked_processes()
+        print(f"\nprocesses started by the test suite still running: {left}")
+        session.exitstatus = 1

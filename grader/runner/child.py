@@ -56,9 +56,25 @@ def pytest_args(spec: dict) -> list[str]:
     return args
 
 
+def read_token() -> str | None:
+    """The attempt's secret, from the pipe the parent handed down; the pipe is
+    closed (and its number forgotten) before any student code runs."""
+    fd = os.environ.pop("GRADER_TOKEN_FD", None)
+    if fd is None:
+        return None
+    try:
+        return os.read(int(fd), 256).decode() or None
+    finally:
+        os.close(int(fd))
+
+
 def main(spec_path: str) -> None:
     with open(spec_path) as f:
         spec = json.load(f)
+    from grader import plugin
+
+    plugin.RUN_TOKEN = read_token()
+    plugin.seal_tests(spec["tests"])
     apply_limits(spec["limits"])
     os.chdir(spec["workdir"])
     sys.path.insert(0, spec["workdir"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Limits
-from grader.runner import procs, stacks
+from grader.runner import mac, pidcap, procs, sandbox, stacks
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 POLL = 0.05  # seconds between looks at the child
@@ -64,6 +65,7 @@ class RunSpec:
     collect_only: bool = False
     keep_dir: bool = False
     exercise: str = ""  # the slug, for messages that say how to replay
+    sandbox: bool = False  # run the child under bubblewrap (grader.runner.sandbox)
 
 
 @dataclass
@@ -105,16 +107,25 @@ class _Run:
         self.output_path = run_dir / "output.txt"
         self.started: dict[str, tuple[float, float]] = {}  # nodeid -> (monotonic, timeout)
         self.collected = False  # this attempt's child has finished collecting
+        self.ended: set[str] = set()  # tests whose verdict arrived (once each, or refused)
+        self.refused: set[str] = set()  # tests that reported twice or inconsistently
 
     # -- preparation ----------------------------------------------------------
     def prepare(self) -> None:
         self.work.mkdir()
-        self.tests_dir.mkdir()
         for name, source in self.spec.files.items():
             shutil.copyfile(source, self.work / name)
+        (self.dir / "pytest.ini").write_text("[pytest]\n")
+
+    def place_tests(self) -> None:
+        """A fresh copy of the test files for each child, which seals them
+        (grader.runner.sealed); whatever the last child left there is gone."""
+        if self.tests_dir.is_symlink() or self.tests_dir.is_file():
+            self.tests_dir.unlink()
+        shutil.rmtree(self.tests_dir, ignore_errors=True)
+        self.tests_dir.mkdir()
         for test in self.spec.tests:
             shutil.copyfile(test, self.tests_dir / test.name)
-        (self.dir / "pytest.ini").write_text("[pytest]\n")
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
@@ -152,17 +163,38 @@ class _Run:
         path.write_text(json.dumps(data))
         return path, events, report
 
+    def command(self, spec_path: Path) -> list[str]:
+        """The child's command line: the ONE place where the sandbox applies."""
+        cmd = [sys.executable, "-m", "grader.runner.child", str(spec_path)]
+        if self.spec.sandbox:
+            cmd = sandbox.prefix(self.dir, self.work) + cmd
+        return cmd
+
     # -- one attempt ------------------------------------------------------------
     def attempt(self, number: int, select: list[str], deadline: float) -> bool:
         """Run one child; return True if it made progress."""
         spec_path, events_path, report_path = self.spec_file(number, select)
+        self.place_tests()
         baseline = procs.own_children()
-        with open(self.output_path, "ab") as output:
-            child = subprocess.Popen(
-                [sys.executable, "-m", "grader.runner.child", str(spec_path)],
-                cwd=self.work, env=self.env(), stdin=subprocess.DEVNULL, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True)
-        reader = _EventReader(events_path)
+        # A secret per attempt, read by the child from an inherited pipe before any
+        # student code runs: events and reports without it are not the run's own.
+        token = secrets.token_hex(16)
+        cap = pidcap.PidCap(self.spec.limits.processes)
+        read_end, write_end = os.pipe()
+        os.write(write_end, token.encode())
+        os.close(write_end)
+        env = self.env()
+        env["GRADER_TOKEN_FD"] = str(read_end)
+        try:
+            with open(self.output_path, "ab") as output:
+                child = subprocess.Popen(
+                    cap.wrap(self.command(spec_path)), cwd=self.work, env=env,
+                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                    start_new_session=True, pass_fds=(read_end,))
+        finally:
+            os.close(read_end)
+        reader = _EventReader(events_path, token)
+        polls = 0
         current: str | None = None
         verdict: tuple[str, str] | None = None  # (status, message) given by the parent
         before = len(self.out.tests)
@@ -189,6 +221,11 @@ class _Run:
                 verdict = ("timeout", "the exercise's time limit of "
                            f"{self.spec.timeout:g} s ran out during this test")
                 break
+            polls += 1
+            if polls % 5 == 0 and len(procs.run_processes(child.pid, baseline)) > cap.limit:
+                verdict = ("error", f"your code started more than {cap.limit} processes "
+                           "at once (a fork bomb?), so the run was stopped")
+                break
             time.sleep(POLL)
         if verdict is not None:
             where = stacks.request_dumps(procs.run_processes(child.pid, baseline), self.dir,
@@ -199,9 +236,16 @@ class _Run:
         self.out.killed += procs.kill_run(child.pid, baseline)
         code = child.wait()
         procs.reap_adopted(baseline)
+        if cap.hit():
+            self.out.notes.append(f"a new process or thread was refused: a run may have at "
+                                  f"most {cap.limit} processes and threads at once")
+        cap.close()
         for event in reader.read():
             current = self.on_event(event, current)
-        self.read_report(report_path)
+        if reader.forged:
+            self.out.notes.append(f"{reader.forged} event(s) not written by the grader were "
+                                  "ignored")
+        self.read_report(report_path, token)
         if not self.collected and verdict is not None:
             self.out.collection_error = verdict[1]
         elif current is not None and current not in self.out.tests:
@@ -230,24 +274,47 @@ class _Run:
                                              float(event.get("timeout", self.spec.test_timeout)))
             return event["nodeid"]
         elif kind == "end":
-            self.out.tests[event["nodeid"]] = TestOutcome(
-                event.get("status", "failed"), event.get("message", ""),
-                float(event.get("duration", 0.0)), event.get("diagnosis"))
+            nodeid = str(event.get("nodeid"))
+            if nodeid != current or nodeid in self.ended:
+                self.refuse(nodeid, "it reported more than once, or without having started")
+            else:
+                self.ended.add(nodeid)
+                self.out.tests[nodeid] = TestOutcome(
+                    str(event.get("status", "failed")), str(event.get("message", "")),
+                    float(event.get("duration", 0.0)), event.get("diagnosis"))
             return None
         return current
 
-    def read_report(self, path: Path) -> None:
-        """pytest-json-report's verdicts, where the child lived to write them."""
+    def refuse(self, nodeid: str, why: str) -> None:
+        """A test whose reports cannot be trusted counts as failed."""
+        self.ended.add(nodeid)
+        self.refused.add(nodeid)
+        self.out.tests[nodeid] = TestOutcome("error", f"this test's result was not accepted: "
+                                             f"{why}")
+
+    def read_report(self, path: Path, token: str) -> None:
+        """Cross-check pytest-json-report's report with the event stream: it must
+        carry the attempt's MAC and agree, test by test, with the verdicts
+        already received; the event stream alone counts where there is none."""
         try:
             report = json.loads(path.read_text())
         except (OSError, ValueError):
             return
+        if not isinstance(report, dict) or not isinstance(report.get("tests"), list) \
+                or not mac.verify(token, mac.report_text(report["tests"]),
+                                  str(report.get("grader_mac"))):
+            self.out.notes.append("a report file not written by the grader was ignored")
+            return
+        seen: set[str] = set()
         for test in report.get("tests", []):
-            verdict = (test.get("metadata") or {}).get("grader")
-            if verdict:
-                self.out.tests[test["nodeid"]] = TestOutcome(
-                    verdict["status"], verdict.get("message", ""), verdict.get("duration", 0.0),
-                    verdict.get("diagnosis"))
+            nodeid = str(test.get("nodeid"))
+            verdict = (test.get("metadata") or {}).get("grader") or {}
+            got = self.out.tests.get(nodeid)
+            if nodeid in self.refused or got is None:
+                continue
+            if nodeid in seen or verdict.get("status") != got.status:
+                self.refuse(nodeid, "the test's report and its event disagree")
+            seen.add(nodeid)
 
     # -- the whole run -----------------------------------------------------------
     def execute(self, expected: list[CollectedTest] | None) -> RunOutcome:
@@ -283,10 +350,12 @@ class _Run:
 class _EventReader:
     """Reads complete JSON lines appended to the event stream."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, token: str) -> None:
         self.path = path
+        self.token = token
         self.offset = 0
         self.partial = b""
+        self.forged = 0  # lines without the attempt's MAC
 
     def read(self) -> list[dict[str, Any]]:
         try:
@@ -300,12 +369,15 @@ class _EventReader:
         self.partial = lines.pop()
         events = []
         for line in lines:
+            stamp, _, body = line.decode(errors="replace").partition(" ")
             try:
-                event = json.loads(line)
+                event = json.loads(body) if mac.verify(self.token, body, stamp) else None
             except ValueError:
-                continue
+                event = None
             if isinstance(event, dict):
                 events.append(event)
+            elif line.strip():
+                self.forged += 1
         return events
 
 

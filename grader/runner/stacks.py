@@ -49,8 +49,10 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
     if student_dir is not None:
         set_student_dirs(str(student_dir))
     folder = Path(run_dir) / STACK_DIR
+    pids = {pid for pid in pids if _comm(pid) != "bwrap"}  # the sandbox's own: no Python
+    names = {pid: _own_pid(pid) for pid in pids}
     for pid in pids:
-        path = folder / f"{pid}.txt"
+        path = folder / f"{names[pid]}.txt"
         if path.exists():
             path.write_text("")
         try:
@@ -59,18 +61,39 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
             pass
     end = time.monotonic() + wait
     while time.monotonic() < end:
-        if all((folder / f"{pid}.txt").exists() and (folder / f"{pid}.txt").stat().st_size
-               for pid in pids):
+        if all((folder / f"{names[pid]}.txt").exists()
+               and (folder / f"{names[pid]}.txt").stat().st_size for pid in pids):
             break
         time.sleep(0.02)
     time.sleep(0.05)  # let the last lines land
     blocks = []
     for pid in sorted(pids):
-        path = folder / f"{pid}.txt"
+        path = folder / f"{names[pid]}.txt"
         text = path.read_text(errors="replace").strip() if path.exists() else ""
         if text:
             blocks.append(f"Process {pid}:\n{trim_faulthandler(text) if trim else text}")
     return "\n\n".join(blocks)
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+def _own_pid(pid: int) -> int:
+    """The pid a process sees for itself (in a sandbox's PID namespace, not ours):
+    the name of its dump file."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    return int(line.split()[-1])
+    except (OSError, ValueError):
+        pass
+    return pid
 
 
 def set_student_dirs(*dirs: str) -> None:

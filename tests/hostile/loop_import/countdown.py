@@ -1,0 +1,4 @@
+"""An endless loop at import time."""
+
+while True:
+    pass
