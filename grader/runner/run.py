@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Limits
-from grader.runner import procs, stacks
+from grader.runner import procs, stacks, warm
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 POLL = 0.05  # seconds between looks at the child
@@ -39,6 +39,7 @@ class CollectedTest:
     nodeid: str
     weight: float = 1.0
     timeout: float = 10.0
+    cpu_sensitive: bool = False  # must not share the machine with other runs
 
 
 @dataclass
@@ -153,15 +154,27 @@ class _Run:
         return path, events, report
 
     # -- one attempt ------------------------------------------------------------
-    def attempt(self, number: int, select: list[str], deadline: float) -> bool:
-        """Run one child; return True if it made progress."""
-        spec_path, events_path, report_path = self.spec_file(number, select)
-        baseline = procs.own_children()
+    def start_child(self, spec_path: Path, server: warm.WarmServer | None
+                    ) -> subprocess.Popen[bytes] | warm.WarmChild:
+        """The one place a run's child is started: forked by this process's warm
+        server when one is running, else a fresh interpreter (the cold path)."""
+        if server is not None:
+            try:
+                return server.start(spec_path, self.work, self.env(), self.output_path)
+            except warm.ServerGone:
+                warm.stop()  # the next run starts a fresh one; this one goes cold
         with open(self.output_path, "ab") as output:
-            child = subprocess.Popen(
+            return subprocess.Popen(
                 [sys.executable, "-m", "grader.runner.child", str(spec_path)],
                 cwd=self.work, env=self.env(), stdin=subprocess.DEVNULL, stdout=output,
                 stderr=subprocess.STDOUT, start_new_session=True)
+
+    def attempt(self, number: int, select: list[str], deadline: float) -> bool:
+        """Run one child; return True if it made progress."""
+        spec_path, events_path, report_path = self.spec_file(number, select)
+        server = warm.current()  # (re)started before the baseline: never a run's process
+        baseline = procs.own_children()
+        child = self.start_child(spec_path, server)
         reader = _EventReader(events_path)
         current: str | None = None
         verdict: tuple[str, str] | None = None  # (status, message) given by the parent
@@ -221,7 +234,8 @@ class _Run:
             self.collected = True
         if kind == "collected" and not self.out.collected:
             self.out.collected = [CollectedTest(t["nodeid"], t.get("weight", 1.0),
-                                                t.get("timeout", self.spec.test_timeout))
+                                                t.get("timeout", self.spec.test_timeout),
+                                                bool(t.get("cpu_sensitive", False)))
                                   for t in event.get("tests", [])]
         elif kind == "collect_error":
             self.out.collection_error += event.get("message", "")
