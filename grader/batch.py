@@ -1,0 +1,229 @@
+"""Grading a class at the speed of the machine.
+
+Every (student, exercise) run is a task for a pool of worker processes (all
+cores by default). Each worker is a subreaper with its own warm server
+(:mod:`grader.runner.warm`), so a run costs a fork, not an interpreter start.
+Exercises with a ``cpu_sensitive`` test run alone, after the others, with
+nothing else running beside them. Results are cached by content
+(:mod:`grader.cache`), each stored the moment its run finishes, and each
+student's results.json and feedback.md are written as soon as the student is
+complete.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from grader import grade
+from grader.cache import CACHE_DIR, ResultCache, exercise_key, run_key
+from grader.course import Course, Exercise
+from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
+from grader.grade import Options, expected_tests, grade_exercise
+from grader.model import ExerciseResult, Status, StudentResult
+from grader.reports import feedback, results_json, table
+from grader.reports.atomic import safe_name
+from grader.runner.run import CollectedTest
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Stats:
+    """What a grading did, for the summary."""
+
+    runs: int = 0  # exercise-runs actually run
+    skipped: int = 0  # unchanged since the last grading: taken from the cache
+    missing: int = 0  # no file to run
+    exclusive: int = 0  # runs that had the machine to themselves (cpu_sensitive)
+    failures: int = 0  # exercises not passed
+    seconds: float = 0.0
+    jobs: int = 1
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class _Task:
+    student: str
+    exercise: Exercise
+    folder: Path | None
+    key: str
+
+
+# -- the worker side ------------------------------------------------------------
+def _init_worker() -> None:
+    """A worker slot: adopt the runs' orphans, and keep a warm server."""
+    from multiprocessing import util
+
+    from grader.runner import procs, warm
+
+    procs.become_subreaper()
+    warm.start()
+    util.Finalize(None, warm.stop, exitpriority=10)
+
+
+def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
+    return expected_tests(exercise, hidden)
+
+
+def _grade(exercise: Exercise, folder: Path | None, options: Options,
+           expected: list[CollectedTest]) -> ExerciseResult:
+    grade._expected_cache[(exercise.slug, options.hidden)] = expected
+    return grade_exercise(exercise, folder, options)
+
+
+# -- the grading ----------------------------------------------------------------
+class ClassGrading:
+    """One grading of a class into ``out``."""
+
+    def __init__(self, course: Course, submissions: list[Submission], exercises: list[Exercise],
+                 options: Options, out: Path, jobs: int = 0, force: bool = False) -> None:
+        self.course = course
+        self.submissions = submissions
+        self.exercises = exercises
+        self.options = options
+        self.out = out
+        self.jobs = jobs or default_jobs()
+        self.force = force
+        self.cache = ResultCache(out / CACHE_DIR)
+        self.stats = Stats(jobs=self.jobs)
+        self.results = {s.student: StudentResult(student=s.student) for s in submissions}
+        self.left = {s.student: len(exercises) for s in submissions}
+        self.running: dict[Future[ExerciseResult], _Task] = {}
+        self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self) -> list[StudentResult]:
+        start = time.monotonic()
+        scratch = temp_folder()
+        self.out.mkdir(parents=True, exist_ok=True)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("[red]{task.fields[failures]} failed[/]"), TimeElapsedColumn(),
+                   TextColumn("{task.fields[now]}"))
+        try:
+            with Progress(*columns, console=table.console(stderr=True), transient=True) as bar:
+                self.bar = bar
+                self.task = bar.add_task("grading", failures=0, now="collecting tests",
+                                         total=len(self.submissions) * len(self.exercises))
+                expected = self._collect_all()
+                normal, alone = self._plan(scratch, expected)
+                self._run_tasks(normal, expected, self.jobs)
+                self._run_tasks(alone, expected, 1)  # nothing else runs beside them
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(scratch, ignore_errors=True)
+        self.stats.seconds = time.monotonic() - start
+        return [self.results[s.student] for s in self.submissions]
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The worker processes, started when the first run needs them. spawn: a
+        worker starts from a clean interpreter, never a fork of this process and
+        its threads (the progress bar's among them)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker)
+        return self._pool
+
+    def _collect_all(self) -> dict[str, list[CollectedTest]]:
+        """Every exercise's expected tests: from the cache, else collected in parallel."""
+        expected: dict[str, list[CollectedTest]] = {}
+        futures = {}
+        for ex in self.exercises:
+            cached = None if self.force else self.cache.get_collected(self.parts[ex.slug])
+            if cached:
+                expected[ex.slug] = cached
+            else:
+                futures[ex.slug] = self.pool.submit(_collect, ex, self.options.hidden)
+        for slug, future in futures.items():
+            expected[slug] = future.result()
+            self.cache.put_collected(self.parts[slug], expected[slug])
+        for slug, tests in expected.items():  # grade_exercise in this process needs them too
+            grade._expected_cache[(slug, self.options.hidden)] = tests
+        return expected
+
+    def _plan(self, scratch: Path, expected: dict[str, list[CollectedTest]]
+              ) -> tuple[list[_Task], list[_Task]]:
+        """Cached and missing results now; the runs to do, in two lists: the
+        ones that may share the machine, and the cpu_sensitive ones."""
+        parts = self.parts
+        normal: list[_Task] = []
+        alone: list[_Task] = []
+        for submission in self.submissions:
+            folder: Path | None
+            try:
+                folder = unpack(submission, scratch / safe_name(submission.student))
+            except SubmissionError as exc:
+                folder, self.results[submission.student].message = None, str(exc)
+            for ex in self.exercises:
+                files = {n: find_file(folder, n) if folder else None for n in ex.files}
+                task = _Task(submission.student, ex, folder, run_key(parts[ex.slug], files))
+                cached = None if self.force else self.cache.get(task.key, ex.slug)
+                if cached is not None:
+                    self.stats.skipped += 1
+                    self._finish(task, cached)
+                elif None in files.values():
+                    self.stats.missing += 1
+                    self._finish(task, grade_exercise(ex, folder, self.options))
+                elif any(t.cpu_sensitive for t in expected[ex.slug]):
+                    alone.append(task)
+                else:
+                    normal.append(task)
+        return normal, alone
+
+    def _run_tasks(self, tasks: list[_Task],
+                   expected: dict[str, list[CollectedTest]], width: int) -> None:
+        todo = list(reversed(tasks))
+        while todo or self.running:
+            while todo and len(self.running) < width:
+                task = todo.pop()
+                future = self.pool.submit(_grade, task.exercise, task.folder, self.options,
+                                     expected[task.exercise.slug])
+                self.running[future] = task
+                self._show()
+            done, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = self.running.pop(future)
+                result = future.result()
+                self.stats.runs += 1
+                self.stats.exclusive += width == 1 and any(
+                    t.cpu_sensitive for t in expected[task.exercise.slug])
+                self.cache.put(task.key, result)
+                self._finish(task, result)
+            self._show()
+
+    def _show(self) -> None:
+        now = sorted({f"{t.student}: {t.exercise.slug}" for t in self.running.values()})
+        self.bar.update(self.task, now=", ".join(now[:3]) + (" ..." if len(now) > 3 else ""))
+
+    def _finish(self, task: _Task, result: ExerciseResult) -> None:
+        """Record one exercise's result; write the student's files once complete."""
+        student = self.results[task.student]
+        student.exercises[task.exercise.slug] = result
+        self.stats.statuses[str(result.status)] += 1
+        if result.status is not Status.PASSED:
+            self.stats.failures += 1
+        self.bar.update(self.task, advance=1, failures=self.stats.failures)
+        self.left[task.student] -= 1
+        if self.left[task.student] == 0:
+            order = [ex.slug for ex in self.exercises]
+            student.exercises = {s: student.exercises[s] for s in order}
+            folder = self.out / safe_name(student.student)
+            results_json.write(folder / "results.json", student)
+            feedback.write(folder / "feedback.md", student)
