@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -65,12 +66,30 @@ class _Task:
 
 
 # -- the worker side ------------------------------------------------------------
+REFRESH = 0.5  # seconds between redraws of the progress bar while runs go on
+_busy = False  # this worker is grading a run
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """The grading was interrupted: end the run in progress (its whole process
+    tree, by the runner), or leave at once when idle."""
+    from grader.runner import warm
+
+    if _busy:
+        raise KeyboardInterrupt
+    warm.stop()
+    os._exit(0)
+
+
 def _init_worker() -> None:
-    """A worker slot: adopt the runs' orphans, and keep a warm server."""
+    """A worker slot: adopt the runs' orphans, and keep a warm server. Ctrl-C is
+    the main process's to handle: it stops the workers with SIGTERM."""
     from multiprocessing import util
 
     from grader.runner import procs, warm
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
     procs.become_subreaper()
     warm.start()
     util.Finalize(None, warm.stop, exitpriority=10)
@@ -82,8 +101,13 @@ def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
 
 def _grade(exercise: Exercise, folder: Path | None, options: Options,
            expected: list[CollectedTest]) -> ExerciseResult:
+    global _busy
     grade._expected_cache[(exercise.slug, options.hidden)] = expected
-    return grade_exercise(exercise, folder, options)
+    _busy = True
+    try:
+        return grade_exercise(exercise, folder, options)
+    finally:
+        _busy = False
 
 
 # -- the grading ----------------------------------------------------------------
@@ -106,6 +130,7 @@ class ClassGrading:
         self.running: dict[Future[ExerciseResult], _Task] = {}
         self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
         self._pool: ProcessPoolExecutor | None = None
+        self.log: list[tuple[str, str, str]] = []  # ("start"|"end", student, slug) of runs
 
     def run(self) -> list[StudentResult]:
         start = time.monotonic()
@@ -115,7 +140,8 @@ class ClassGrading:
                    TextColumn("[red]{task.fields[failures]} failed[/]"), TimeElapsedColumn(),
                    TextColumn("{task.fields[now]}"))
         try:
-            with Progress(*columns, console=table.console(stderr=True), transient=True) as bar:
+            with Progress(*columns, console=table.console(stderr=True), transient=True,
+                          auto_refresh=False) as bar:
                 self.bar = bar
                 self.task = bar.add_task("grading", failures=0, now="collecting tests",
                                          total=len(self.submissions) * len(self.exercises))
@@ -123,6 +149,9 @@ class ClassGrading:
                 normal, alone = self._plan(scratch, expected)
                 self._run_tasks(normal, expected, self.jobs)
                 self._run_tasks(alone, expected, 1)  # nothing else runs beside them
+        except KeyboardInterrupt:
+            self._stop_workers()  # what finished is in the cache already
+            raise
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
@@ -130,14 +159,20 @@ class ClassGrading:
         self.stats.seconds = time.monotonic() - start
         return [self.results[s.student] for s in self.submissions]
 
+    def _stop_workers(self) -> None:
+        if self._pool is not None:
+            for process in list(self._pool._processes.values()):  # type: ignore[union-attr]
+                if process.is_alive():
+                    process.terminate()
+
     @property
     def pool(self) -> ProcessPoolExecutor:
-        """The worker processes, started when the first run needs them. spawn: a
-        worker starts from a clean interpreter, never a fork of this process and
-        its threads (the progress bar's among them)."""
+        """The worker processes, forked when the first task is submitted (all
+        of them at once, before the pool starts its own thread; this process
+        runs no other thread: the progress bar is refreshed by hand)."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
                 initializer=_init_worker)
         return self._pool
 
@@ -196,11 +231,13 @@ class ClassGrading:
                 future = self.pool.submit(_grade, task.exercise, task.folder, self.options,
                                      expected[task.exercise.slug])
                 self.running[future] = task
+                self.log.append(("start", task.student, task.exercise.slug))
                 self._show()
-            done, _ = wait(self.running, return_when=FIRST_COMPLETED)
+            done, _ = wait(self.running, timeout=REFRESH, return_when=FIRST_COMPLETED)
             for future in done:
                 task = self.running.pop(future)
                 result = future.result()
+                self.log.append(("end", task.student, task.exercise.slug))
                 self.stats.runs += 1
                 self.stats.exclusive += width == 1 and any(
                     t.cpu_sensitive for t in expected[task.exercise.slug])
@@ -211,6 +248,7 @@ class ClassGrading:
     def _show(self) -> None:
         now = sorted({f"{t.student}: {t.exercise.slug}" for t in self.running.values()})
         self.bar.update(self.task, now=", ".join(now[:3]) + (" ..." if len(now) > 3 else ""))
+        self.bar.refresh()
 
     def _finish(self, task: _Task, result: ExerciseResult) -> None:
         """Record one exercise's result; write the student's files once complete."""
@@ -220,6 +258,7 @@ class ClassGrading:
         if result.status is not Status.PASSED:
             self.stats.failures += 1
         self.bar.update(self.task, advance=1, failures=self.stats.failures)
+        self.bar.refresh()
         self.left[task.student] -= 1
         if self.left[task.student] == 0:
             order = [ex.slug for ex in self.exercises]

@@ -33,6 +33,7 @@ def exercise_key(course: Course, exercise: Exercise, options: Options) -> str:
     data = {"grader": grader.__version__, "course": course.version,
             "exercise": json.loads(json.dumps(entry, default=str)),
             "tests": {p.name: _digest(p) for p in test_files(exercise, options.hidden)},
+            "stub": {n: _digest(p) for n, p in exercise.stub_files().items() if p.is_file()},
             "hidden": options.hidden, "seed": options.seed}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

@@ -192,7 +192,7 @@ def _write_graded(out: Path, slugs: list[str], shard: str | None,
 def cmd_merge(course: Course, args: argparse.Namespace) -> int:
     from grader.shard import merge
 
-    results, slugs = merge(course, [Path(f) for f in args.folders])
+    results, slugs = merge([Path(f) for f in args.folders])
     out_dir = Path(args.out)
     write_all(out_dir, results, slugs)
     _write_graded(out_dir, slugs, None, results)

@@ -9,7 +9,6 @@ import json
 import re
 from pathlib import Path
 
-from grader.course import Course
 from grader.discover import Submission, SubmissionError
 from grader.model import StudentResult
 from grader.reports import results_json
@@ -52,18 +51,17 @@ def read_dir(folder: Path) -> tuple[list[StudentResult], list[str]]:
     return results, list(graded["exercises"])
 
 
-def merge(course: Course, folders: list[Path]) -> tuple[list[StudentResult], list[str]]:
+def merge(folders: list[Path]) -> tuple[list[StudentResult], list[str]]:
     """Every folder's results as one class; a student graded twice is an error."""
     results: dict[str, tuple[StudentResult, Path]] = {}
-    slugs: set[str] = set()
+    slugs: dict[str, None] = {}  # in the order the gradings listed them
     for folder in folders:
         found, exercises = read_dir(folder)
-        slugs.update(exercises)
+        slugs.update(dict.fromkeys(exercises))
         for result in found:
             if result.student in results:
                 raise SubmissionError(f"student {result.student!r} is in both "
                                       f"{results[result.student][1]} and {folder}: merge "
                                       "each shard once")
             results[result.student] = (result, folder)
-    order = [s for s in course.exercises if s in slugs] + sorted(slugs - set(course.exercises))
-    return sorted((r for r, _ in results.values()), key=lambda r: r.student), order
+    return sorted((r for r, _ in results.values()), key=lambda r: r.student), list(slugs)

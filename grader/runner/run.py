@@ -106,6 +106,7 @@ class _Run:
         self.output_path = run_dir / "output.txt"
         self.started: dict[str, tuple[float, float]] = {}  # nodeid -> (monotonic, timeout)
         self.collected = False  # this attempt's child has finished collecting
+        self.live: tuple[subprocess.Popen[bytes] | warm.WarmChild, set[int]] | None = None
 
     # -- preparation ----------------------------------------------------------
     def prepare(self) -> None:
@@ -175,6 +176,7 @@ class _Run:
         server = warm.current()  # (re)started before the baseline: never a run's process
         baseline = procs.own_children()
         child = self.start_child(spec_path, server)
+        self.live = (child, baseline)  # for abort()
         reader = _EventReader(events_path)
         current: str | None = None
         verdict: tuple[str, str] | None = None  # (status, message) given by the parent
@@ -263,6 +265,14 @@ class _Run:
                     verdict["status"], verdict.get("message", ""), verdict.get("duration", 0.0),
                     verdict.get("diagnosis"))
 
+    def abort(self) -> None:
+        """Interrupted (Ctrl-C, SIGTERM): the running child's tree dies with us."""
+        if self.live is not None:
+            child, baseline = self.live
+            procs.kill_run(child.pid, baseline)
+            child.wait()
+            procs.reap_adopted(baseline)
+
     # -- the whole run -----------------------------------------------------------
     def execute(self, expected: list[CollectedTest] | None) -> RunOutcome:
         self.prepare()
@@ -329,7 +339,12 @@ def run_tests(spec: RunSpec, expected: list[CollectedTest] | None = None) -> Run
     procs.become_subreaper()
     run_dir = Path(tempfile.mkdtemp(prefix="grader-run-"))
     try:
-        return _Run(spec, run_dir).execute(expected)
+        run = _Run(spec, run_dir)
+        try:
+            return run.execute(expected)
+        except BaseException:
+            run.abort()
+            raise
     finally:
         if not spec.keep_dir:
             shutil.rmtree(run_dir, ignore_errors=True)
