@@ -18,7 +18,9 @@ import shutil
 import signal
 import time
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,17 +70,39 @@ class _Task:
 # -- the worker side ------------------------------------------------------------
 REFRESH = 0.5  # seconds between redraws of the progress bar while runs go on
 _busy = False  # this worker is grading a run
+_stopping = False  # this worker was told to stop
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
-    """The grading was interrupted: end the run in progress (its whole process
-    tree, by the runner), or leave at once when idle."""
-    from grader.runner import warm
-
+    """The grading was interrupted: end the run in progress (the runner kills
+    its whole process tree), then leave; leave at once when idle. Later
+    SIGTERMs (the pool's own clean-up sends some) must not interrupt that."""
+    global _stopping
+    if _stopping:
+        return
+    _stopping = True
     if _busy:
         raise KeyboardInterrupt
+    _leave()
+
+
+def _leave() -> None:
+    from grader.runner import warm
+
     warm.stop()
     os._exit(0)
+
+
+@contextmanager
+def _working() -> Iterator[None]:
+    global _busy
+    _busy = True
+    try:
+        yield
+    finally:
+        _busy = False
+        if _stopping:  # the run was stopped and its processes killed
+            _leave()
 
 
 def _init_worker() -> None:
@@ -96,18 +120,15 @@ def _init_worker() -> None:
 
 
 def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
-    return expected_tests(exercise, hidden)
+    with _working():
+        return expected_tests(exercise, hidden)
 
 
 def _grade(exercise: Exercise, folder: Path | None, options: Options,
            expected: list[CollectedTest]) -> ExerciseResult:
-    global _busy
     grade._expected_cache[(exercise.slug, options.hidden)] = expected
-    _busy = True
-    try:
+    with _working():
         return grade_exercise(exercise, folder, options)
-    finally:
-        _busy = False
 
 
 # -- the grading ----------------------------------------------------------------

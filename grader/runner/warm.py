@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -91,6 +92,14 @@ class WarmChild:
         return self.returncode
 
 
+def _kill_now(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 class WarmServer:
     """One warm server process, started now and stopped by :meth:`close`."""
 
@@ -115,7 +124,13 @@ class WarmServer:
             self.sock.sendall((json.dumps(request) + "\n").encode())
         except OSError as exc:
             raise ServerGone(str(exc)) from exc
-        reply = self.receive(block=True)
+        try:
+            reply = self.receive(block=True)
+        except KeyboardInterrupt:  # the child may be forked already: it must not live on
+            reply = self.receive(block=True)
+            if reply and "pid" in reply:
+                _kill_now(int(reply["pid"]))
+            raise
         if reply is None or "pid" not in reply:
             raise ServerGone(f"unexpected reply {reply!r}")
         return WarmChild(self, int(reply["pid"]))
