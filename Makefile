@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
 
-.PHONY: venv demo test lint validate stress bench clean
+.PHONY: venv demo test lint validate stress bench bench-class clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ stress: venv
 bench: venv
 	$(PY) bench/grade_bench.py
 	$(PY) bench/diagnostics_bench.py
+
+## bench-class: a generated class of 100 students, graded in parallel (takes a while)
+bench-class: venv
+	$(PY) bench/class_bench.py $(if $(STUDENTS),--students $(STUDENTS))
 
 clean:
 	rm -rf build $(VENV)

@@ -158,7 +158,8 @@ class _Run:
     def start_child(self, spec_path: Path, server: warm.WarmServer | None
                     ) -> subprocess.Popen[bytes] | warm.WarmChild:
         """The one place a run's child is started: forked by this process's warm
-        server when one is running, else a fresh interpreter (the cold path)."""
+        server when one is running, else a fresh interpreter (the cold path).
+        A run under a sandbox's argv prefix must take the cold path."""
         if server is not None:
             try:
                 return server.start(spec_path, self.work, self.env(), self.output_path)

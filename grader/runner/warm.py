@@ -14,7 +14,8 @@ orphans go to the grader process, whose :mod:`procs` finds and kills them as
 on the cold path. One server serves one run at a time (one per worker slot).
 
 Not used under an argv prefix (a sandbox wrapping the child's command): the
-run then takes the cold path.
+run then takes the cold path (see ``_Run.start_child``). Forked children share
+the server's hash seed (``PYTHONHASHSEED``); ``random`` reseeds itself at fork.
 """
 
 from __future__ import annotations
