@@ -167,3 +167,40 @@ def test_an_interrupted_grading_keeps_every_finished_run(tmp_path):
     assert again.returncode == 0, again.stderr
     runs, skipped = skipped_and_runs(again)
     assert skipped >= kept and runs + skipped == 7, again.stdout  # every file, once
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--shard", "0/3"], "--shard '0/3'"), (["--shard", "4/3"], "--shard '4/3'"),
+    (["--shard", "two"], "--shard 'two'"), (["--jobs", "-1"], "--jobs -1")])
+def test_bad_class_options_are_one_line(tmp_path, args, says):
+    run = grader("grade", str(CLASS), "--out", str(tmp_path / "out"), *args)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"grader: {says}") and len(run.stderr.splitlines()) == 1
+
+
+def test_cache_keys_follow_content_course_version_and_tests(course, tmp_path):
+    import dataclasses
+
+    from grader.cache import exercise_key, run_key
+
+    race = course.exercises["race"]
+    part = exercise_key(course, race, Options())
+    assert part == exercise_key(course, race, Options())
+    assert part != exercise_key(dataclasses.replace(course, version="other"), race, Options())
+    assert part != exercise_key(course, race, Options(seed=1))
+    assert part != exercise_key(course, dataclasses.replace(race, test_timeout=1), Options())
+    moved = tmp_path / "root"
+    for sub in ("exercises", "hidden"):
+        shutil.copytree(ROOT / sub / "race", moved / sub / "race")
+    elsewhere = dataclasses.replace(race, root=moved)
+    assert exercise_key(course, elsewhere, Options()) == part  # content, not paths
+    with open(moved / "hidden" / "race" / "test_race_hidden.py", "a") as f:
+        f.write("\n# changed\n")
+    assert exercise_key(course, elsewhere, Options()) != part
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    a.write_text("x = 1\n")
+    b.write_text("x = 1\n")
+    assert run_key(part, {"race.py": a}) == run_key(part, {"race.py": b})
+    b.write_text("x = 2\n")
+    assert run_key(part, {"race.py": a}) != run_key(part, {"race.py": b})
+    assert run_key(part, {"race.py": a}) != run_key(part, {"race.py": None})
