@@ -12,6 +12,7 @@ complete.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import shutil
@@ -68,6 +69,7 @@ class _Task:
 
 
 # -- the worker side ------------------------------------------------------------
+_PR_SET_PDEATHSIG = 1
 REFRESH = 0.5  # seconds between redraws of the progress bar while runs go on
 _busy = False  # this worker is grading a run
 _stopping = False  # this worker was told to stop
@@ -84,6 +86,10 @@ def _on_sigterm(signum: int, frame: object) -> None:
     if _busy:
         raise KeyboardInterrupt
     _leave()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _leave() -> None:
@@ -114,6 +120,10 @@ def _init_worker() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
+    try:  # the grader killed outright (SIGKILL): its workers stop their runs too
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
     procs.become_subreaper()
     warm.start()
     util.Finalize(None, warm.stop, exitpriority=10)
@@ -157,6 +167,7 @@ class ClassGrading:
         start = time.monotonic()
         scratch = temp_folder()
         self.out.mkdir(parents=True, exist_ok=True)
+        terminate = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled job: as Ctrl-C
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("[red]{task.fields[failures]} failed[/]"), TimeElapsedColumn(),
                    TextColumn("{task.fields[now]}"))
@@ -177,6 +188,7 @@ class ClassGrading:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
             shutil.rmtree(scratch, ignore_errors=True)
+            signal.signal(signal.SIGTERM, terminate)
         self.stats.seconds = time.monotonic() - start
         return [self.results[s.student] for s in self.submissions]
 

@@ -138,7 +138,11 @@ def test_runs_overlap_but_cpu_sensitive_ones_run_alone(course, tmp_path):
     assert grading.stats.exclusive == 3
 
 
-def test_an_interrupted_grading_keeps_every_finished_run(tmp_path):
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_grading_keeps_every_finished_run(tmp_path, how):
+    """Ctrl-C (SIGINT to the whole process group) or a cancelled job (SIGTERM to
+    the grader alone): the grading stops, no process is left, and what finished
+    is kept."""
     klass = tmp_path / "class"
     shutil.copytree(CLASS, klass)
     (klass / "abe").mkdir()  # graded first; hangs at import for its whole time limit
@@ -156,7 +160,10 @@ def test_an_interrupted_grading_keeps_every_finished_run(tmp_path):
     try:
         assert wait_until(lambda: cache.is_dir() and len(finished()) >= 2, 120)
     finally:
-        os.killpg(grading.pid, signal.SIGINT)
+        if how == "ctrl-c":
+            os.killpg(grading.pid, signal.SIGINT)
+        else:
+            os.kill(grading.pid, signal.SIGTERM)
         _, err = grading.communicate(timeout=120)
     assert grading.returncode == 130, err
     assert not (out / "gradebook.csv").exists()  # it was interrupted, not finished
