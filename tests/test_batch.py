@@ -156,7 +156,8 @@ def test_an_interrupted_grading_keeps_every_finished_run(tmp_path, how):
     grading = subprocess.Popen(
         [sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out), "--only", ONLY,
          "--jobs", "2"], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True)
+        start_new_session=True,  # Ctrl-C's default, even where this test runs in the background
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert wait_until(lambda: cache.is_dir() and len(finished()) >= 2, 120)
     finally:
