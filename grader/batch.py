@@ -18,11 +18,10 @@ import os
 import shutil
 import signal
 import time
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -57,7 +56,6 @@ class Stats:
     failures: int = 0  # exercises not passed
     seconds: float = 0.0
     jobs: int = 1
-    statuses: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -287,7 +285,6 @@ class ClassGrading:
         """Record one exercise's result; write the student's files once complete."""
         student = self.results[task.student]
         student.exercises[task.exercise.slug] = result
-        self.stats.statuses[str(result.status)] += 1
         if result.status is not Status.PASSED:
             self.stats.failures += 1
         self.bar.update(self.task, advance=1, failures=self.stats.failures)

@@ -7,7 +7,7 @@ import filecmp
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
@@ -16,6 +16,9 @@ from grader.discover import Submission, SubmissionError, find_file, find_submiss
 from grader.grade import Options, grade_exercise
 from grader.model import Status, StudentResult
 from grader.reports import table, write_all
+
+if TYPE_CHECKING:
+    from grader.batch import Stats
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,7 +125,8 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
 
 
 def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
-                options: Options, args: argparse.Namespace) -> tuple[list[StudentResult], Any]:
+                options: Options, args: argparse.Namespace
+                ) -> tuple[list[StudentResult], Stats]:
     from grader.batch import ClassGrading
 
     if args.jobs < 0:
@@ -132,7 +136,7 @@ def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
     return grading.run(), grading.stats
 
 
-def _print_summary(results: list[StudentResult], slugs: list[str], stats: Any) -> None:
+def _print_summary(results: list[StudentResult], slugs: list[str], stats: Stats) -> None:
     from grader.reports import summary
 
     out = table.console()
