@@ -205,7 +205,7 @@ class _Run:
                 verdict = ("timeout", "the exercise's time limit of "
                            f"{self.spec.timeout:g} s ran out during this test")
                 break
-            time.sleep(POLL)
+            child.pause(POLL) if isinstance(child, warm.WarmChild) else time.sleep(POLL)
         if verdict is not None:
             where = stacks.request_dumps(procs.run_processes(child.pid, baseline), self.dir,
                                          student_dir=self.work)

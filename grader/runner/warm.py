@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import runpy
+import select
 import signal
 import socket
 import subprocess
@@ -65,6 +66,14 @@ class WarmChild:
             if message is not None:
                 self.returncode = int(message["exit"])
         return self.returncode
+
+    def pause(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking at once if the child exits."""
+        if self.returncode is None and not self.server.buffer:
+            try:
+                select.select([self.server.sock], [], [], seconds)
+            except (OSError, ValueError):
+                time.sleep(seconds)
 
     def wait(self) -> int:
         while self.returncode is None:
