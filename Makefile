@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
 comma := ,
 
-.PHONY: venv browser demo test lint validate stress bench clean
+.PHONY: venv browser demo test lint validate stress bench bench-class clean
 
 $(STAMP): pyproject.toml
 	@command -v bwrap >/dev/null || (command -v apt-get >/dev/null && \
@@ -53,6 +53,10 @@ stress: venv
 bench: venv
 	$(PY) bench/grade_bench.py
 	$(PY) bench/diagnostics_bench.py
+
+## bench-class: a generated class of 100 students, graded in parallel (takes a while)
+bench-class: venv
+	$(PY) bench/class_bench.py $(if $(STUDENTS),--students $(STUDENTS))
 
 clean:
 	rm -rf build $(VENV)

@@ -7,15 +7,18 @@ import filecmp
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader.course import Course, CourseError, find_course_root, load_course
 from grader.discover import Submission, SubmissionError, find_file, find_submissions
-from grader.grade import Options, grade_exercise, grade_submission
+from grader.grade import Options, grade_exercise
 from grader.model import Status, StudentResult
 from grader.reports import table, write_all
+
+if TYPE_CHECKING:
+    from grader.batch import Stats
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="base seed for provoked races")
     _report_options(p)
     _sandbox_option(p)
+    _class_options(p)
+
+    p = sub.add_parser("merge", help="combine the results of sharded gradings into one")
+    p.add_argument("folders", nargs="+", help="the --out folders of `grader grade --shard`")
+    p.add_argument("--out", required=True, help="where the combined reports go")
 
     _release_parser(sub)
 
@@ -140,6 +148,16 @@ def _use_sandbox(args: argparse.Namespace) -> bool:
     return False
 
 
+def _class_options(p: argparse.ArgumentParser) -> None:
+    """Grading a class fast: parallel, cached, sharded (grader.batch, grader.shard)."""
+    p.add_argument("--jobs", "-j", type=int, default=0, help="runs at the same time "
+                   "(default: every core)")
+    p.add_argument("--force", action="store_true", help="grade again what is unchanged "
+                   "since the last grading into --out (default: reuse those results)")
+    p.add_argument("--shard", metavar="I/N", help="grade only the I-th of N slices of the "
+                   "students (a CI matrix, array jobs); then `grader merge`")
+
+
 def _slugs(text: str | None) -> list[str] | None:
     return [s.strip() for s in text.split(",") if s.strip()] if text else None
 
@@ -196,22 +214,28 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
     return 0 if result.status is Status.PASSED else 1
 
 
-def _grade_many(course: Course, submissions: list[Submission], slugs: list[str] | None,
-                options: Options) -> list[StudentResult]:
-    exercises = course.select(slugs)
-    results = []
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TextColumn("{task.fields[now]}"))
-    with Progress(*columns, console=table.console(stderr=True), transient=True) as bar:
-        task = bar.add_task("grading", total=len(submissions) * len(exercises), now="")
-        for submission in submissions:
-            def advance(slug: str, who: str = submission.student) -> None:
-                bar.update(task, now=f"{who}: {slug}")
+def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
+                options: Options, args: argparse.Namespace
+                ) -> tuple[list[StudentResult], Stats]:
+    from grader.batch import ClassGrading
 
-            result = grade_submission(course, submission, exercises, options, advance)
-            bar.advance(task, len(exercises))
-            results.append(result)
-    return results
+    if args.jobs < 0:
+        raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: every core)")
+    grading = ClassGrading(course, submissions, course.select(slugs), options,
+                           Path(args.out), jobs=args.jobs, force=args.force)
+    return grading.run(), grading.stats
+
+
+def _print_summary(results: list[StudentResult], slugs: list[str], stats: Stats) -> None:
+    from grader.reports import summary
+
+    out = table.console()
+    if len(results) > 1:
+        out.print(summary.exercises(results, slugs))
+    out.print(f"{stats.runs} exercise-runs with {stats.jobs} jobs ({stats.exclusive} of them "
+              f"alone: cpu-sensitive tests), {stats.skipped} runs skipped (unchanged since "
+              f"the last grading), {stats.missing} missing; {stats.failures} exercises not "
+              f"passed; {stats.seconds:.1f} s")
 
 
 def _check_formats(text: str) -> None:
@@ -239,13 +263,21 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
         submissions = find_submissions(source)
         if not submissions:
             raise SubmissionError(f"{source}: no student folders or .zip files in it")
+    shard = None
+    if args.shard:
+        from grader import shard as sharding
+
+        index, count = sharding.parse(args.shard)
+        submissions, shard = sharding.select(submissions, index, count), f"{index}/{count}"
     start = time.monotonic()
     if args.formats:
         _check_formats(args.formats)
-    results = _grade_many(course, submissions, slugs, options)
+    results, stats = _grade_many(course, submissions, slugs, options, args)
     _write_reports(course, args, results, slugs)
+    _write_graded(out_dir, slugs, shard, results)
     out = table.console()
     out.print(table.gradebook(results, slugs, out.width))
+    _print_summary(results, slugs, stats)
     out.print(f"Graded {len(results)} submission(s) in {time.monotonic() - start:.1f} s. "
               f"Reports in {out_dir}: report.html, gradebook.csv, junit.xml, "
               f"<student>/results.json, feedback.md and feedback.html (as --format asks)")
@@ -254,6 +286,28 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
         if result.score < result.max_score:
             out.print(table.tests(result))
             return 0 if args.exit_zero else 1
+    return 0
+
+
+def _write_graded(out: Path, slugs: list[str], shard: str | None,
+                  results: list[StudentResult]) -> None:
+    from grader.shard import write_graded
+
+    write_graded(out, slugs, shard, [r.student for r in results])
+
+
+def cmd_merge(course: Course, args: argparse.Namespace) -> int:
+    from grader.shard import merge
+
+    results, slugs = merge([Path(f) for f in args.folders])
+    out_dir = Path(args.out)
+    hidden = [p for ex in course.select(slugs) for p in ex.hidden_tests]
+    write_all(out_dir, results, slugs, hidden_files=hidden)
+    _write_graded(out_dir, slugs, None, results)
+    out = table.console()
+    out.print(table.gradebook(results, slugs, out.width))
+    out.print(f"Merged {len(results)} submission(s) from {len(args.folders)} folder(s) into "
+              f"{out_dir}")
     return 0
 
 
@@ -283,8 +337,8 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) and not problems else 1
 
 
-COMMANDS = {"list": cmd_list, "check": cmd_check, "grade": cmd_grade, "validate": cmd_validate,
-            "release": cmd_release}
+COMMANDS = {"list": cmd_list, "check": cmd_check, "grade": cmd_grade, "merge": cmd_merge,
+            "validate": cmd_validate, "release": cmd_release}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -213,7 +213,8 @@ class GradingSession:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.emit(event="collected", tests=[
             {"nodeid": item.nodeid, "weight": weight_of(item),
-             "timeout": timeout_of(item, self.default_timeout)}
+             "timeout": timeout_of(item, self.default_timeout),
+             "cpu_sensitive": item.get_closest_marker("cpu_sensitive") is not None}
             for item in session.items])
 
     # -- running ------------------------------------------------------------

@@ -9,21 +9,27 @@ import pytest
 from conftest import FIXTURES
 
 from grader.course import Limits
+from grader.runner import warm
 from grader.runner.run import RunSpec, run_tests
 
 TOY = FIXTURES / "toy"
 
 
-@pytest.fixture(scope="module")
-def toy_run(tmp_path_factory):
+@pytest.fixture(scope="module", params=["cold", "warm"])
+def toy_run(request, tmp_path_factory):
+    """The toy run on both paths: a fresh interpreter per child, and children
+    forked by a warm server (stopped before the tests look: no process left)."""
     pidfile = tmp_path_factory.mktemp("orphan") / "pid"
     os.environ["TOY_PIDFILE"] = str(pidfile)
+    if request.param == "warm":
+        warm.start()
     try:
         start = time.monotonic()
         outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"},
                                     tests=[TOY / "test_toy.py"], test_timeout=10, timeout=120))
         return outcome, time.monotonic() - start, pidfile
     finally:
+        warm.stop()
         del os.environ["TOY_PIDFILE"]
 
 

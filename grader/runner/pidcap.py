@@ -78,6 +78,10 @@ class PidCap:
         return ["/bin/sh", "-c", '{ echo $$ > "$0"; } 2>/dev/null; exec "$@"',
                 str(self.path / "cgroup.procs"), *cmd]
 
+    def procs_file(self) -> str | None:
+        """The file a process writes its pid into to join the group (None: no group)."""
+        return str(self.path / "cgroup.procs") if self.path is not None else None
+
     def hit(self) -> bool:
         """True if a fork or thread start was refused because of the cap."""
         if self.path is None:

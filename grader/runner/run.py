@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Limits
-from grader.runner import mac, pidcap, procs, sandbox, stacks
+from grader.runner import mac, pidcap, procs, sandbox, stacks, warm
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 # The folder holding this grader package: the child imports the same grader as
@@ -43,6 +43,7 @@ class CollectedTest:
     nodeid: str
     weight: float = 1.0
     timeout: float = 10.0
+    cpu_sensitive: bool = False  # must not share the machine with other runs
 
 
 @dataclass
@@ -112,6 +113,7 @@ class _Run:
         self.collected = False  # this attempt's child has finished collecting
         self.ended: set[str] = set()  # tests whose verdict arrived (once each, or refused)
         self.refused: set[str] = set()  # tests that reported twice or inconsistently
+        self.live: tuple[subprocess.Popen[bytes] | warm.WarmChild, set[int]] | None = None
 
     # -- preparation ----------------------------------------------------------
     def prepare(self) -> None:
@@ -174,28 +176,45 @@ class _Run:
         return cmd
 
     # -- one attempt ------------------------------------------------------------
-    def attempt(self, number: int, select: list[str], deadline: float) -> bool:
-        """Run one child; return True if it made progress."""
-        spec_path, events_path, report_path = self.spec_file(number, select)
-        self.place_tests()
-        baseline = procs.own_children()
-        # A secret per attempt, read by the child from an inherited pipe before any
-        # student code runs: events and reports without it are not the run's own.
-        token = secrets.token_hex(16)
-        cap = pidcap.PidCap(self.spec.limits.processes)
+    def start_child(self, spec_path: Path, server: warm.WarmServer | None, token: str,
+                    cap: pidcap.PidCap) -> subprocess.Popen[bytes] | warm.WarmChild:
+        """The one place a run's child is started: forked by this process's warm
+        server when one runs and no sandbox wraps the command, else a fresh
+        interpreter (the cold path). Either way the child gets the attempt's
+        secret on a pipe and starts inside the run's pids group."""
+        env = self.env()
+        if server is not None and not self.spec.sandbox:
+            try:
+                return server.start(spec_path, self.work, env, self.output_path, token,
+                                    cap.procs_file())
+            except warm.ServerGone:
+                warm.stop()  # the next run starts a fresh one; this one goes cold
         read_end, write_end = os.pipe()
         os.write(write_end, token.encode())
         os.close(write_end)
-        env = self.env()
         env["GRADER_TOKEN_FD"] = str(read_end)
         try:
             with open(self.output_path, "ab") as output:
-                child = subprocess.Popen(
+                return subprocess.Popen(
                     cap.wrap(self.command(spec_path)), cwd=self.work, env=env,
                     stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                     start_new_session=True, pass_fds=(read_end,))
         finally:
             os.close(read_end)
+
+    def attempt(self, number: int, select: list[str], deadline: float) -> bool:
+        """Run one child; return True if it made progress."""
+        spec_path, events_path, report_path = self.spec_file(number, select)
+        self.place_tests()
+        # (re)started before the baseline: the server is never a run's process
+        server = None if self.spec.sandbox else warm.current()
+        baseline = procs.own_children()
+        # A secret per attempt, read by the child before any student code runs:
+        # events and reports without it are not the run's own.
+        token = secrets.token_hex(16)
+        cap = pidcap.PidCap(self.spec.limits.processes)
+        child = self.start_child(spec_path, server, token, cap)
+        self.live = (child, baseline)  # for abort()
         reader = _EventReader(events_path, token)
         polls = 0
         current: str | None = None
@@ -229,7 +248,7 @@ class _Run:
                 verdict = ("error", f"your code started more than {cap.limit} processes "
                            "at once (a fork bomb?), so the run was stopped")
                 break
-            time.sleep(POLL)
+            child.pause(POLL) if isinstance(child, warm.WarmChild) else time.sleep(POLL)
         if verdict is not None:
             where = stacks.request_dumps(procs.run_processes(child.pid, baseline), self.dir,
                                          student_dir=self.work)
@@ -268,7 +287,8 @@ class _Run:
             self.collected = True
         if kind == "collected" and not self.out.collected:
             self.out.collected = [CollectedTest(t["nodeid"], t.get("weight", 1.0),
-                                                t.get("timeout", self.spec.test_timeout))
+                                                t.get("timeout", self.spec.test_timeout),
+                                                bool(t.get("cpu_sensitive", False)))
                                   for t in event.get("tests", [])]
         elif kind == "collect_error":
             self.out.collection_error += event.get("message", "")
@@ -318,6 +338,14 @@ class _Run:
             if nodeid in seen or verdict.get("status") != got.status:
                 self.refuse(nodeid, "the test's report and its event disagree")
             seen.add(nodeid)
+
+    def abort(self) -> None:
+        """Interrupted (Ctrl-C, SIGTERM): the running child's tree dies with us."""
+        if self.live is not None:
+            child, baseline = self.live
+            procs.kill_run(child.pid, baseline)
+            child.wait()
+            procs.reap_adopted(baseline)
 
     # -- the whole run -----------------------------------------------------------
     def execute(self, expected: list[CollectedTest] | None) -> RunOutcome:
@@ -390,7 +418,12 @@ def run_tests(spec: RunSpec, expected: list[CollectedTest] | None = None) -> Run
     procs.become_subreaper()
     run_dir = Path(tempfile.mkdtemp(prefix="grader-run-"))
     try:
-        return _Run(spec, run_dir).execute(expected)
+        run = _Run(spec, run_dir)
+        try:
+            return run.execute(expected)
+        except BaseException:
+            run.abort()
+            raise
     finally:
         if not spec.keep_dir:
             shutil.rmtree(run_dir, ignore_errors=True)

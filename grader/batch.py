@@ -1,0 +1,298 @@
+"""Grading a class at the speed of the machine.
+
+Every (student, exercise) run is a task for a pool of worker processes (all
+cores by default). Each worker is a subreaper with its own warm server
+(:mod:`grader.runner.warm`), so a run costs a fork, not an interpreter start.
+Exercises with a ``cpu_sensitive`` test run alone, after the others, with
+nothing else running beside them. Results are cached by content
+(:mod:`grader.cache`), each stored the moment its run finishes, and each
+student's results.json and feedback.md are written as soon as the student is
+complete.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from grader import grade
+from grader.cache import CACHE_DIR, ResultCache, exercise_key, run_key
+from grader.course import Course, Exercise
+from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
+from grader.grade import Options, expected_tests, grade_exercise
+from grader.model import ExerciseResult, Status, StudentResult
+from grader.reports import feedback, results_json, table
+from grader.reports.atomic import safe_name
+from grader.runner.run import CollectedTest
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@dataclass
+class Stats:
+    """What a grading did, for the summary."""
+
+    runs: int = 0  # exercise-runs actually run
+    skipped: int = 0  # unchanged since the last grading: taken from the cache
+    missing: int = 0  # no file to run
+    exclusive: int = 0  # runs that had the machine to themselves (cpu_sensitive)
+    failures: int = 0  # exercises not passed
+    seconds: float = 0.0
+    jobs: int = 1
+
+
+@dataclass
+class _Task:
+    student: str
+    exercise: Exercise
+    folder: Path | None
+    key: str
+
+
+# -- the worker side ------------------------------------------------------------
+_PR_SET_PDEATHSIG = 1
+REFRESH = 0.5  # seconds between redraws of the progress bar while runs go on
+_busy = False  # this worker is grading a run
+_stopping = False  # this worker was told to stop
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """The grading was interrupted: end the run in progress (the runner kills
+    its whole process tree), then leave; leave at once when idle. Later
+    SIGTERMs (the pool's own clean-up sends some) must not interrupt that."""
+    global _stopping
+    if _stopping:
+        return
+    _stopping = True
+    if _busy:
+        raise KeyboardInterrupt
+    _leave()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _leave() -> None:
+    from grader.runner import warm
+
+    warm.stop()
+    os._exit(0)
+
+
+@contextmanager
+def _working() -> Iterator[None]:
+    global _busy
+    _busy = True
+    try:
+        yield
+    finally:
+        _busy = False
+        if _stopping:  # the run was stopped and its processes killed
+            _leave()
+
+
+def _init_worker() -> None:
+    """A worker slot: adopt the runs' orphans, and keep a warm server. Ctrl-C is
+    the main process's to handle: it stops the workers with SIGTERM."""
+    from multiprocessing import util
+
+    from grader.runner import procs, warm
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:  # the grader killed outright (SIGKILL): its workers stop their runs too
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    procs.become_subreaper()
+    warm.start()
+    util.Finalize(None, warm.stop, exitpriority=10)
+
+
+def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
+    with _working():
+        return expected_tests(exercise, hidden)
+
+
+def _grade(exercise: Exercise, folder: Path | None, options: Options,
+           expected: list[CollectedTest]) -> ExerciseResult:
+    grade._expected_cache[(exercise.slug, options.hidden)] = expected
+    with _working():
+        return grade_exercise(exercise, folder, options)
+
+
+# -- the grading ----------------------------------------------------------------
+class ClassGrading:
+    """One grading of a class into ``out``."""
+
+    def __init__(self, course: Course, submissions: list[Submission], exercises: list[Exercise],
+                 options: Options, out: Path, jobs: int = 0, force: bool = False) -> None:
+        self.course = course
+        self.submissions = submissions
+        self.exercises = exercises
+        self.options = options
+        self.out = out
+        self.jobs = jobs or default_jobs()
+        self.force = force
+        self.cache = ResultCache(out / CACHE_DIR)
+        self.stats = Stats(jobs=self.jobs)
+        self.results = {s.student: StudentResult(student=s.student) for s in submissions}
+        self.left = {s.student: len(exercises) for s in submissions}
+        self.running: dict[Future[ExerciseResult], _Task] = {}
+        self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
+        self._pool: ProcessPoolExecutor | None = None
+        self.log: list[tuple[str, str, str]] = []  # ("start"|"end", student, slug) of runs
+
+    def run(self) -> list[StudentResult]:
+        start = time.monotonic()
+        scratch = temp_folder()
+        self.out.mkdir(parents=True, exist_ok=True)
+        terminate = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled job: as Ctrl-C
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("[red]{task.fields[failures]} failed[/]"), TimeElapsedColumn(),
+                   TextColumn("{task.fields[now]}"))
+        try:
+            with Progress(*columns, console=table.console(stderr=True), transient=True,
+                          auto_refresh=False) as bar:
+                self.bar = bar
+                self.task = bar.add_task("grading", failures=0, now="collecting tests",
+                                         total=len(self.submissions) * len(self.exercises))
+                expected = self._collect_all()
+                normal, alone = self._plan(scratch, expected)
+                self._run_tasks(normal, expected, self.jobs)
+                self._run_tasks(alone, expected, 1)  # nothing else runs beside them
+        except KeyboardInterrupt:
+            self._stop_workers()  # what finished is in the cache already
+            raise
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(scratch, ignore_errors=True)
+            signal.signal(signal.SIGTERM, terminate)
+        self.stats.seconds = time.monotonic() - start
+        return [self.results[s.student] for s in self.submissions]
+
+    def _stop_workers(self) -> None:
+        if self._pool is not None:
+            for process in list(self._pool._processes.values()):  # type: ignore[union-attr]
+                if process.is_alive():
+                    process.terminate()
+
+    @property
+    def pool(self) -> ProcessPoolExecutor:
+        """The worker processes, forked when the first task is submitted (all
+        of them at once, before the pool starts its own thread; this process
+        runs no other thread: the progress bar is refreshed by hand)."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker)
+        return self._pool
+
+    def _collect_all(self) -> dict[str, list[CollectedTest]]:
+        """Every exercise's expected tests: from the cache, else collected in parallel."""
+        expected: dict[str, list[CollectedTest]] = {}
+        futures = {}
+        for ex in self.exercises:
+            cached = None if self.force else self.cache.get_collected(self.parts[ex.slug])
+            if cached:
+                expected[ex.slug] = cached
+            else:
+                futures[ex.slug] = self.pool.submit(_collect, ex, self.options.hidden)
+        for slug, future in futures.items():
+            expected[slug] = future.result()
+            self.cache.put_collected(self.parts[slug], expected[slug])
+        for slug, tests in expected.items():  # grade_exercise in this process needs them too
+            grade._expected_cache[(slug, self.options.hidden)] = tests
+        return expected
+
+    def _plan(self, scratch: Path, expected: dict[str, list[CollectedTest]]
+              ) -> tuple[list[_Task], list[_Task]]:
+        """Cached and missing results now; the runs to do, in two lists: the
+        ones that may share the machine, and the cpu_sensitive ones."""
+        parts = self.parts
+        normal: list[_Task] = []
+        alone: list[_Task] = []
+        for submission in self.submissions:
+            folder: Path | None
+            try:
+                folder = unpack(submission, scratch / safe_name(submission.student))
+            except SubmissionError as exc:
+                folder, self.results[submission.student].message = None, str(exc)
+            for ex in self.exercises:
+                files = {n: find_file(folder, n) if folder else None for n in ex.files}
+                task = _Task(submission.student, ex, folder, run_key(parts[ex.slug], files))
+                cached = None if self.force else self.cache.get(task.key, ex.slug)
+                if cached is not None:
+                    self.stats.skipped += 1
+                    self._finish(task, cached)
+                elif None in files.values():
+                    self.stats.missing += 1
+                    self._finish(task, grade_exercise(ex, folder, self.options))
+                elif any(t.cpu_sensitive for t in expected[ex.slug]):
+                    alone.append(task)
+                else:
+                    normal.append(task)
+        return normal, alone
+
+    def _run_tasks(self, tasks: list[_Task],
+                   expected: dict[str, list[CollectedTest]], width: int) -> None:
+        todo = list(reversed(tasks))
+        while todo or self.running:
+            while todo and len(self.running) < width:
+                task = todo.pop()
+                future = self.pool.submit(_grade, task.exercise, task.folder, self.options,
+                                     expected[task.exercise.slug])
+                self.running[future] = task
+                self.log.append(("start", task.student, task.exercise.slug))
+                self._show()
+            done, _ = wait(self.running, timeout=REFRESH, return_when=FIRST_COMPLETED)
+            for future in done:
+                task = self.running.pop(future)
+                result = future.result()
+                self.log.append(("end", task.student, task.exercise.slug))
+                self.stats.runs += 1
+                self.stats.exclusive += width == 1 and any(
+                    t.cpu_sensitive for t in expected[task.exercise.slug])
+                self.cache.put(task.key, result)
+                self._finish(task, result)
+            self._show()
+
+    def _show(self) -> None:
+        now = sorted({f"{t.student}: {t.exercise.slug}" for t in self.running.values()})
+        self.bar.update(self.task, now=", ".join(now[:3]) + (" ..." if len(now) > 3 else ""))
+        self.bar.refresh()
+
+    def _finish(self, task: _Task, result: ExerciseResult) -> None:
+        """Record one exercise's result; write the student's files once complete."""
+        student = self.results[task.student]
+        student.exercises[task.exercise.slug] = result
+        if result.status is not Status.PASSED:
+            self.stats.failures += 1
+        self.bar.update(self.task, advance=1, failures=self.stats.failures)
+        self.bar.refresh()
+        self.left[task.student] -= 1
+        if self.left[task.student] == 0:
+            order = [ex.slug for ex in self.exercises]
+            student.exercises = {s: student.exercises[s] for s in order}
+            folder = self.out / safe_name(student.student)
+            results_json.write(folder / "results.json", student)
+            feedback.write(folder / "feedback.md", student)
