@@ -162,7 +162,11 @@ class ClassGrading:
         self.log: list[tuple[str, str, str]] = []  # ("start"|"end", student, slug) of runs
 
     def run(self) -> list[StudentResult]:
+        from grader.runner import procs
+
         start = time.monotonic()
+        procs.become_subreaper()  # what outlives a worker comes to us, not to init
+        baseline = procs.own_children()
         scratch = temp_folder()
         self.out.mkdir(parents=True, exist_ok=True)
         terminate = signal.signal(signal.SIGTERM, _interrupt)  # a cancelled job: as Ctrl-C
@@ -185,6 +189,7 @@ class ClassGrading:
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
+            procs.reap_adopted(baseline)  # e.g. a sandbox's helpers that ended after a worker
             shutil.rmtree(scratch, ignore_errors=True)
             signal.signal(signal.SIGTERM, terminate)
         self.stats.seconds = time.monotonic() - start
