@@ -1,7 +1,7 @@
 """Hidden tests for the messages exercise.
 
 Short reads and partial sends are made deterministic by wrapping a real socket:
-``OneByteAtATime`` returns at most one byte per ``recv``, ``FewBytesPerSend``
+``ShortReads`` returns at most a few bytes per ``recv``, ``FewBytesPerSend``
 accepts at most a few bytes per ``send`` (``sendall`` still sends everything).
 The writing end is closed before reading wherever possible, so a wrong
 solution fails at once (EOF) instead of waiting for bytes that never come.
@@ -20,17 +20,20 @@ from grader.testing import call_with_deadline, start_call
 DEADLINE = 5.0  # seconds for one call: generous, so only a hang trips it
 
 
-class OneByteAtATime:
-    """A socket whose recv/recv_into return at most one byte, as a slow network may."""
+class ShortReads:
+    """A socket whose recv/recv_into return at most ``most`` bytes, as a slow
+    network may (a real socket's short reads depend on timing: this one's do not)."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, most: int = 1) -> None:
         self._sock = sock
+        self.most = most
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
-        return self._sock.recv(min(bufsize, 1), flags)
+        return self._sock.recv(min(bufsize, self.most), flags)
 
     def recv_into(self, buffer, nbytes: int = 0, flags: int = 0) -> int:
-        return self._sock.recv_into(buffer, 1, flags)
+        wanted = nbytes or memoryview(buffer).nbytes
+        return self._sock.recv_into(buffer, min(wanted, self.most), flags)
 
     def __getattr__(self, name: str):
         return getattr(self._sock, name)
@@ -126,7 +129,8 @@ def test_big_message(pair):
     a, b = pair
     big = bytes(range(256)) * 8192  # 2 MB: far more than the socket buffer holds
     sender = start_call(messages.send_msg, a, big)
-    recv_expecting(b, big, "a 2 MB message (it arrives in many pieces)")
+    recv_expecting(ShortReads(b, 64 * 1024), big,
+                   "a 2 MB message (it arrives in pieces of at most 64 KB)")
     sender.finish("send_msg(a, <2 MB>)", deadline=DEADLINE)
 
 
@@ -136,7 +140,7 @@ def test_one_byte_per_recv(pair):
     for obj in objs:
         send(a, obj)
     a.close()
-    slow = OneByteAtATime(b)
+    slow = ShortReads(b, 1)
     for i, obj in enumerate(objs):
         recv_expecting(slow, obj, f"message {i + 1} of 3, read from a socket whose recv "
                                   "returns one byte at a time")
