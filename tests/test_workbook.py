@@ -184,6 +184,22 @@ def test_a_student_solves_one_exercise_in_its_notebook_and_one_in_its_py(bundle,
         cwd=student / "exercises").stdout  # the checks above used the bundle's grader
 
 
+def test_a_student_whose_file_does_not_import_is_told_so(bundle):
+    """In a student's copy the exercise's file is theirs: a syntax error there is
+    their import error, not a broken course."""
+    mine = bundle.student / "exercises" / "daemon" / "daemon.py"
+    original = mine.read_text()
+    mine.write_text(original + "\ndef broken(:\n")
+    try:
+        run = student_check(bundle.student, "daemon")
+    finally:
+        mine.write_text(original)
+    assert run.returncode == 1, run.stdout + run.stderr
+    text = " ".join(run.stdout.split())
+    assert "could not be imported" in text and "SyntaxError" in text, text
+    assert "cannot be collected" not in text + run.stderr
+
+
 # -- driven by course.toml; the lint ------------------------------------------------------
 
 def copy_course(tmp_path: Path) -> Path:
