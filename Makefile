@@ -54,9 +54,10 @@ bench: venv
 	$(PY) bench/grade_bench.py
 	$(PY) bench/diagnostics_bench.py
 
-## bench-class: a generated class of 100 students, graded in parallel (takes a while)
+## bench-class: a generated class of 100 students, graded in parallel (takes a while;
+## STUDENTS=N to size it, NO_SANDBOX=1 for the warm, unsandboxed runs)
 bench-class: venv
-	$(PY) bench/class_bench.py $(if $(STUDENTS),--students $(STUDENTS))
+	$(PY) bench/class_bench.py $(if $(STUDENTS),--students $(STUDENTS)) $(if $(NO_SANDBOX),--no-sandbox)
 
 clean:
 	rm -rf build $(VENV)

@@ -75,13 +75,15 @@ def cpu_times() -> list[tuple[int, int]]:
     return cores
 
 
-def grade(folder: Path, out: Path, jobs: int) -> tuple[float, str, list[float], float]:
+def grade(folder: Path, out: Path, jobs: int,
+          sandbox: str) -> tuple[float, str, list[float], float]:
     """Grade the class; return wall seconds, the output, per-core utilisation
     and the grader's share of the machine."""
     before_cores, before_self = cpu_times(), resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     run = subprocess.run([sys.executable, "-m", "grader", "--course", str(ROOT), "grade",
-                          str(folder), "--out", str(out), "--jobs", str(jobs)],
+                          str(folder), "--out", str(out), "--jobs", str(jobs),
+                          *([sandbox] if sandbox else [])],
                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
     wall = time.monotonic() - start
     if run.returncode != 0:
@@ -157,22 +159,26 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=0, help="default: every core")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sandbox", action=argparse.BooleanOptionalAction, default=None,
+                        help="grade sandboxed (cold runs) or not (warm servers); default: "
+                        "the grader's default (sandboxed where bubblewrap works)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="isolated and bare runs per exercise (medians)")
     args = parser.parse_args()
     course = load_course(ROOT)
+    sandbox = {None: "", True: "--sandbox", False: "--no-sandbox"}[args.sandbox]
     with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp:
         folder, out = Path(tmp) / "class", Path(tmp) / "out"
         kinds = make_class(course, folder, args.students, args.seed)
         print(f"class: {args.students} students x {len(course.exercises)} exercises "
               f"({', '.join(f'{n} {k}' for k, n in kinds.items())})")
-        wall, output, per_core, own = grade(folder, out, args.jobs)
+        wall, output, per_core, own = grade(folder, out, args.jobs, sandbox)
         runs, _ = counts(output)
         print(f"graded: {runs} exercise-runs in {wall:.1f} s = {runs / wall:.2f} exercise-runs/s")
         print("CPU utilisation per core (whole machine): "
               + ", ".join(f"cpu{i} {u:.0%}" for i, u in enumerate(per_core))
               + f"; the grader's own processes: {own:.0%} of all cores")
-        again_wall, again, _, _ = grade(folder, out, args.jobs)
+        again_wall, again, _, _ = grade(folder, out, args.jobs, sandbox)
         runs_again, skipped = counts(again)
         print(f"regrade of the unchanged class: {runs_again} runs, {skipped} runs skipped, "
               f"{again_wall:.1f} s")
