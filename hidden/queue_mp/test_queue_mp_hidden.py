@@ -25,7 +25,7 @@ import queue_mp
 
 from grader.testing import DeadlineExceeded, call_with_deadline, processes_ended, record_processes
 from grader.testing.tasks import Ran, fail_on, hold, max_overlap, square
-from grader.testing.tasks_queue_mp import echo_after, slow_to_send
+from grader.testing.tasks_queue_mp import SlowToSend, echo_after, slow_to_send
 
 DEADLINE = 3.0  # a correct run takes about a second, even under spawn on a busy machine
 START_METHODS = ["spawn", "forkserver", "fork"]
@@ -144,6 +144,29 @@ def test_no_result_lost(started):
         "at once and a background thread sends x later, so the results queue can look EMPTY "
         "while results are still coming (after join() too). Never decide 'no more results' "
         "with q.empty(): call results.get() exactly once per item.")
+    assert_workers_gone(started, what)
+
+
+def test_no_task_lost_while_the_queue_looks_empty(started):
+    """Each item takes 0.2 s to be pickled by the task queue's feeder thread, so
+    the workers, started first, find the queue empty although tasks are coming."""
+    what = "process_all(items that take 0.2 s each to be sent, square)"
+    if _hung:
+        pytest.fail(f"not run: process_all already hung in {_hung[0]} (see that test).",
+                    pytrace=False)
+    try:
+        got = call_with_deadline(queue_mp.process_all, [SlowToSend(i) for i in range(3)],
+                                 square, deadline=DEADLINE, what=what)
+    except DeadlineExceeded as exc:
+        _hung.append(what)
+        pytest.fail(
+            f"{what} did not return within {DEADLINE:g} s. A put() returns at once and the "
+            "queue's background thread sends the item later, so a worker can find the task "
+            "queue EMPTY before the first task has arrived. A worker that stops when "
+            "tasks.empty() is True quits with the work undone, and join() waits forever. "
+            "A worker should block in get() until it receives its sentinel.\n\n"
+            f"{exc}", pytrace=False)
+    assert got == [0, 1, 4], f"{what} returned {got!r}, expected [0, 1, 4]"
     assert_workers_gone(started, what)
 
 

@@ -1,5 +1,5 @@
 # catches: `q.empty()` polling (lost results)
-# fails: test_squares_in_order
+# fails: test_no_task_lost_while_the_queue_looks_empty
 from __future__ import annotations
 
 import multiprocessing
