@@ -24,16 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.course import Limits
-from grader.runner import mac, pidcap, procs, sandbox, stacks, warm
+from grader.runner import DROP_ENV, SITE_DIR, mac, pidcap, procs, sandbox, stacks, warm
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
 # The folder holding this grader package: the child imports the same grader as
 # the parent (not another copy an installed venv may point to).
 GRADER_HOME = Path(__file__).resolve().parent.parent.parent
 POLL = 0.05  # seconds between looks at the child
 BACKSTOP_GRACE = 8.0  # seconds past a test's limit before the parent kills the run
-_DROP_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONSTARTUP", "PYTHONINSPECT",
-             "PYTHONHOME", "PYTHONSAFEPATH")
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,7 @@ class _Run:
             shutil.copyfile(test, self.tests_dir / test.name)
 
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in _DROP_ENV}
+        env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
         env.update(
             PYTHONPATH=os.pathsep.join([str(SITE_DIR), str(self.work), str(GRADER_HOME)]),
             PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",

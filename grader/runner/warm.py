@@ -32,9 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-SITE_DIR = Path(__file__).resolve().parent / "site"
-_DROP_ENV = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONSTARTUP", "PYTHONINSPECT",
-             "PYTHONHOME", "PYTHONSAFEPATH", "GRADER_RUN_DIR", "GRADER_STUDENT_DIR")
+from grader.runner import DROP_ENV, SITE_DIR
+
+# the server is no run: it inherits no run's folders either
+_DROP_ENV = (*DROP_ENV, "GRADER_RUN_DIR", "GRADER_STUDENT_DIR")
 _PRELOAD = ("pytest", "_pytest.python", "_pytest.runner", "_pytest.terminal",
             "pytest_jsonreport.plugin", "grader.plugin", "grader.runner.child",
             "grader.runner.stacks", "grader.runner.procs", "grader.diagnostics.primitives",
