@@ -11,7 +11,9 @@ Prints, all measured in this one run:
   its own child forked by a warm server, against a bare in-process
   ``pytest.main`` of the same tests (a fresh interpreter that has imported
   pytest already; only ``pytest.main`` is timed), as a ratio (goal: <= 1.3x);
-- a regrade of the unchanged class (runs skipped).
+- a regrade of the unchanged class (runs skipped);
+- the verdicts: every reference solution must pass, every wrong answer and
+  stub must fail, also with all cores busy; any that did not are listed.
 
 Each student hands in, per exercise, the reference solution (60%), a wrong
 answer from tests/wrong/SLUG (25%) or the stub (15%), chosen by a seeded
@@ -21,6 +23,7 @@ random generator. Shared, noisy machines: compare ratios, not seconds.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +46,12 @@ from grader.runner import procs, warm  # noqa: E402
 from grader.runner.run import run_tests  # noqa: E402
 
 
-def make_class(course: Course, folder: Path, students: int, seed: int) -> dict[str, int]:
-    """Write the class; return how many files of each kind were handed in."""
+def make_class(course: Course, folder: Path, students: int,
+               seed: int) -> dict[tuple[str, str], str]:
+    """Write the class; return what each (student, exercise) handed in:
+    "solution", "wrong" or "stub"."""
     rng = random.Random(seed)
-    kinds = {"solution": 0, "wrong": 0, "stub": 0}
+    kinds: dict[tuple[str, str], str] = {}
     for number in range(students):
         student = folder / f"student{number:03d}"
         student.mkdir(parents=True)
@@ -53,7 +59,7 @@ def make_class(course: Course, folder: Path, students: int, seed: int) -> dict[s
             wrong = sorted((ROOT / "tests" / "wrong" / ex.slug).glob("*.py"))
             draw = rng.random()
             kind = "solution" if draw < 0.6 else "wrong" if draw < 0.85 and wrong else "stub"
-            kinds[kind] += 1
+            kinds[student.name, ex.slug] = kind
             for name in ex.files:
                 source = {"solution": ex.solution_dir / name, "stub": ex.exercise_dir / name,
                           "wrong": rng.choice(wrong) if wrong else None}[kind]
@@ -94,6 +100,27 @@ def grade(folder: Path, out: Path, jobs: int,
     own = (after_self.ru_utime + after_self.ru_stime
            - before_self.ru_utime - before_self.ru_stime) / (wall * len(per_core))
     return wall, run.stdout, per_core, own
+
+
+def check_verdicts(out: Path, kinds: dict[tuple[str, str], str]) -> None:
+    """Print how many of each kind got the verdict they must get, and any that did not."""
+    right: Counter[str] = Counter()
+    wrong: list[str] = []
+    for (student, slug), kind in sorted(kinds.items()):
+        result = json.loads((out / student / "results.json").read_text())["exercises"][slug]
+        if (result["status"] == "passed") == (kind == "solution"):
+            right[kind] += 1
+        else:
+            bad = [f"{t['name']}: {t['status']}" for t in result["tests"]
+                   if t["status"] != "passed"]
+            wrong.append(f"  {student} {slug} ({kind}): {result['status']} {bad[:3]}")
+    total = Counter(kinds.values())
+    print("verdicts: " + ", ".join(
+        f"{right[k]}/{total[k]} {label}" for k, label in (
+            ("solution", "reference solutions passed"), ("wrong", "wrong answers failed"),
+            ("stub", "stubs failed"))) + f"; {len(wrong)} wrong verdict(s)")
+    for line in wrong:
+        print(line)
 
 
 def counts(output: str) -> tuple[int, int]:
@@ -157,7 +184,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=100)
-    parser.add_argument("--jobs", type=int, default=0, help="default: every core")
+    parser.add_argument("--jobs", type=int, default=0, help="default: the grader's (two per core)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sandbox", action=argparse.BooleanOptionalAction, default=None,
                         help="grade sandboxed (cold runs) or not (warm servers); default: "
@@ -171,13 +198,14 @@ def main() -> None:
         folder, out = Path(tmp) / "class", Path(tmp) / "out"
         kinds = make_class(course, folder, args.students, args.seed)
         print(f"class: {args.students} students x {len(course.exercises)} exercises "
-              f"({', '.join(f'{n} {k}' for k, n in kinds.items())})")
+              f"({', '.join(f'{n} {k}' for k, n in Counter(kinds.values()).items())})")
         wall, output, per_core, own = grade(folder, out, args.jobs, sandbox)
         runs, _ = counts(output)
         print(f"graded: {runs} exercise-runs in {wall:.1f} s = {runs / wall:.2f} exercise-runs/s")
         print("CPU utilisation per core (whole machine): "
               + ", ".join(f"cpu{i} {u:.0%}" for i, u in enumerate(per_core))
               + f"; the grader's own processes: {own:.0%} of all cores")
+        check_verdicts(out, kinds)
         again_wall, again, _, _ = grade(folder, out, args.jobs, sandbox)
         runs_again, skipped = counts(again)
         print(f"regrade of the unchanged class: {runs_again} runs, {skipped} runs skipped, "

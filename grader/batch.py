@@ -1,13 +1,14 @@
 """Grading a class at the speed of the machine.
 
-Every (student, exercise) run is a task for a pool of worker processes (all
-cores by default). Each worker is a subreaper with its own warm server
+Every (student, exercise) run is a task for a pool of worker processes (two
+per core by default). Each worker is a subreaper with its own warm server
 (:mod:`grader.runner.warm`), so a run costs a fork, not an interpreter start.
-Exercises with a ``cpu_sensitive`` test run alone, after the others, with
-nothing else running beside them. Results are cached by content
-(:mod:`grader.cache`), each stored the moment its run finishes, and each
-student's results.json and feedback.md are written as soon as the student is
-complete.
+The ``cpu_sensitive`` tests of an exercise run alone, after the others,
+with nothing else running beside them; the exercise's other tests run in the
+pool like any run, and the two parts make one result (:func:`grade.combine`).
+Results are cached by content (:mod:`grader.cache`), each stored the moment
+its run finishes, and each student's results.json and feedback.md are
+written as soon as the student is complete.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -30,7 +31,7 @@ from grader import grade
 from grader.cache import CACHE_DIR, ResultCache, exercise_key, run_key
 from grader.course import Course, Exercise
 from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
-from grader.grade import Options, expected_tests, grade_exercise
+from grader.grade import Options, combine, expected_tests, grade_exercise
 from grader.model import ExerciseResult, Status, StudentResult
 from grader.reports import feedback, results_json, table
 from grader.reports.atomic import safe_name
@@ -38,11 +39,14 @@ from grader.runner.run import CollectedTest
 
 
 def default_jobs() -> int:
-    """Every core this process may use."""
+    """Two runs per core this process may use: a run spends most of its time
+    waiting (deadlines of hung code, sleeps, child processes), so one per core
+    leaves the cores mostly idle (measured: bench/class_bench.py)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return 2 * cores
 
 
 @dataclass
@@ -52,7 +56,7 @@ class Stats:
     runs: int = 0  # exercise-runs actually run
     skipped: int = 0  # unchanged since the last grading: taken from the cache
     missing: int = 0  # no file to run
-    exclusive: int = 0  # runs that had the machine to themselves (cpu_sensitive)
+    exclusive: int = 0  # exercise-runs whose cpu_sensitive tests had the machine alone
     failures: int = 0  # exercises not passed
     seconds: float = 0.0
     jobs: int = 1
@@ -64,6 +68,12 @@ class _Task:
     exercise: Exercise
     folder: Path | None
     key: str
+    only: frozenset[str] | None = None  # a part of the exercise's tests (node ids)
+    alone: bool = False  # nothing else runs beside it
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return self.student, self.exercise.slug
 
 
 # -- the worker side ------------------------------------------------------------
@@ -133,10 +143,10 @@ def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
 
 
 def _grade(exercise: Exercise, folder: Path | None, options: Options,
-           expected: list[CollectedTest]) -> ExerciseResult:
+           expected: list[CollectedTest], only: frozenset[str] | None) -> ExerciseResult:
     grade._expected_cache[(exercise.slug, options.hidden)] = expected
     with _working():
-        return grade_exercise(exercise, folder, options)
+        return grade_exercise(exercise, folder, options, only)
 
 
 # -- the grading ----------------------------------------------------------------
@@ -159,7 +169,9 @@ class ClassGrading:
         self.running: dict[Future[ExerciseResult], _Task] = {}
         self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
         self._pool: ProcessPoolExecutor | None = None
-        self.log: list[tuple[str, str, str]] = []  # ("start"|"end", student, slug) of runs
+        self.parts_done: dict[tuple[str, str], list[ExerciseResult]] = {}  # split exercises
+        # ("start"|"end", student, slug, alone) of every run, for the tests
+        self.log: list[tuple[str, str, str, bool]] = []
 
     def run(self) -> list[StudentResult]:
         from grader.runner import procs
@@ -232,7 +244,8 @@ class ClassGrading:
     def _plan(self, scratch: Path, expected: dict[str, list[CollectedTest]]
               ) -> tuple[list[_Task], list[_Task]]:
         """Cached and missing results now; the runs to do, in two lists: the
-        ones that may share the machine, and the cpu_sensitive ones."""
+        ones that may share the machine, and the ones that must not. An
+        exercise with cpu_sensitive tests among others runs in two parts."""
         parts = self.parts
         normal: list[_Task] = []
         alone: list[_Task] = []
@@ -252,10 +265,17 @@ class ClassGrading:
                 elif None in files.values():
                     self.stats.missing += 1
                     self._finish(task, grade_exercise(ex, folder, self.options))
-                elif any(t.cpu_sensitive for t in expected[ex.slug]):
-                    alone.append(task)
                 else:
-                    normal.append(task)
+                    sensitive = frozenset(t.nodeid for t in expected[ex.slug] if t.cpu_sensitive)
+                    others = frozenset(t.nodeid for t in expected[ex.slug]) - sensitive
+                    if others and sensitive:
+                        normal.append(replace(task, only=others))
+                        self.parts_done[task.pair] = []
+                    if sensitive:
+                        alone.append(replace(task, only=sensitive if others else None,
+                                             alone=True))
+                    else:
+                        normal.append(task)
         return normal, alone
 
     def _run_tasks(self, tasks: list[_Task],
@@ -265,24 +285,30 @@ class ClassGrading:
             while todo and len(self.running) < width:
                 task = todo.pop()
                 future = self.pool.submit(_grade, task.exercise, task.folder, self.options,
-                                     expected[task.exercise.slug])
+                                          expected[task.exercise.slug], task.only)
                 self.running[future] = task
-                self.log.append(("start", task.student, task.exercise.slug))
+                self.log.append(("start", *task.pair, task.alone))
                 self._show()
             done, _ = wait(self.running, timeout=REFRESH, return_when=FIRST_COMPLETED)
             for future in done:
                 task = self.running.pop(future)
                 result = future.result()
-                self.log.append(("end", task.student, task.exercise.slug))
+                self.log.append(("end", *task.pair, task.alone))
+                self.stats.exclusive += task.alone
+                parts = self.parts_done.get(task.pair)
+                if parts is not None:
+                    parts.append(result)
+                    if len(parts) < 2:
+                        continue
+                    result = combine(parts, expected[task.exercise.slug])
                 self.stats.runs += 1
-                self.stats.exclusive += width == 1 and any(
-                    t.cpu_sensitive for t in expected[task.exercise.slug])
                 self.cache.put(task.key, result)
                 self._finish(task, result)
             self._show()
 
     def _show(self) -> None:
-        now = sorted({f"{t.student}: {t.exercise.slug}" for t in self.running.values()})
+        now = sorted({f"{t.student}: {t.exercise.slug}{' (alone)' if t.alone else ''}"
+                      for t in self.running.values()})
         self.bar.update(self.task, now=", ".join(now[:3]) + (" ..." if len(now) > 3 else ""))
         self.bar.refresh()
 

@@ -151,7 +151,7 @@ def _use_sandbox(args: argparse.Namespace) -> bool:
 def _class_options(p: argparse.ArgumentParser) -> None:
     """Grading a class fast: parallel, cached, sharded (grader.batch, grader.shard)."""
     p.add_argument("--jobs", "-j", type=int, default=0, help="runs at the same time "
-                   "(default: every core)")
+                   "(default: two per core; cpu-sensitive tests always run alone)")
     p.add_argument("--force", action="store_true", help="grade again what is unchanged "
                    "since the last grading into --out (default: reuse those results)")
     p.add_argument("--shard", metavar="I/N", help="grade only the I-th of N slices of the "
@@ -220,7 +220,7 @@ def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
     from grader.batch import ClassGrading
 
     if args.jobs < 0:
-        raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: every core)")
+        raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: two per core)")
     grading = ClassGrading(course, submissions, course.select(slugs), options,
                            Path(args.out), jobs=args.jobs, force=args.force)
     return grading.run(), grading.stats
@@ -233,9 +233,9 @@ def _print_summary(results: list[StudentResult], slugs: list[str], stats: Stats)
     if len(results) > 1:
         out.print(summary.exercises(results, slugs))
     out.print(f"{stats.runs} exercise-runs with {stats.jobs} jobs ({stats.exclusive} of them "
-              f"alone: cpu-sensitive tests), {stats.skipped} runs skipped (unchanged since "
-              f"the last grading), {stats.missing} missing; {stats.failures} exercises not "
-              f"passed; {stats.seconds:.1f} s")
+              f"with their cpu-sensitive tests run alone), {stats.skipped} runs skipped "
+              f"(unchanged since the last grading), {stats.missing} missing; "
+              f"{stats.failures} exercises not passed; {stats.seconds:.1f} s")
 
 
 def _check_formats(text: str) -> None:

@@ -5,7 +5,7 @@ every test that did not report as failed, with the reason."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +41,12 @@ def test_files(exercise: Exercise, hidden: bool) -> list[Path]:
 
 
 def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
-             collect_only: bool = False) -> RunSpec:
+             collect_only: bool = False, select: Collection[str] = ()) -> RunSpec:
     return RunSpec(files=files, tests=test_files(exercise, options.hidden),
                    test_timeout=exercise.test_timeout, timeout=exercise.timeout,
                    limits=exercise.limits, seed=options.seed, collect_only=collect_only,
-                   keep_dir=options.keep_dir, exercise=exercise.slug, sandbox=options.sandbox)
+                   keep_dir=options.keep_dir, exercise=exercise.slug, sandbox=options.sandbox,
+                   select=list(select))
 
 
 def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
@@ -78,33 +79,37 @@ def _shares(expected: list[CollectedTest], points: float) -> dict[str, float]:
 
 
 def _all_tests(expected: list[CollectedTest], points: float, status: Status,
-               message: str) -> list[TestResult]:
+               message: str, only: Collection[str] | None = None) -> list[TestResult]:
     shares = _shares(expected, points)
     return [TestResult(name=t.nodeid, status=status, score=0.0,
                        max_score=round(shares[t.nodeid], 4), message=message,
-                       hidden=_is_hidden(t.nodeid)) for t in expected]
+                       hidden=_is_hidden(t.nodeid))
+            for t in expected if only is None or t.nodeid in only]
 
 
 def _is_hidden(nodeid: str) -> bool:
     return nodeid.split("::", 1)[0].endswith("_hidden.py")
 
 
-def score_outcome(exercise: Exercise, expected: list[CollectedTest],
-                  outcome: RunOutcome) -> ExerciseResult:
-    """The results model for one run: every expected test scored, the ones that
-    did not report scored 0 with the reason."""
+def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: RunOutcome,
+                  only: Collection[str] | None = None) -> ExerciseResult:
+    """The results model for one run: every expected test (of ``only``, when
+    the run ran a part of them) scored, the ones that did not report scored 0
+    with the reason; shares are of the whole exercise's points."""
     result = ExerciseResult(slug=exercise.slug, status=Status.PASSED,
                             max_score=exercise.points, output=outcome.output)
     if outcome.collection_error:
         result.message = ("Your file could not be imported, so no test could run:\n"
                           + outcome.collection_error)
         result.tests = _all_tests(expected, exercise.points, Status.ERROR,
-                                  "not run: the file failed to import (see above)")
+                                  "not run: the file failed to import (see above)", only)
         result.status = Status.ERROR
         return result
     shares = _shares(expected, exercise.points)
     why_absent = "; ".join(outcome.notes) or "the test process ended before this test ran"
     for test in expected:
+        if only is not None and test.nodeid not in only:
+            continue
         got = outcome.tests.get(test.nodeid)
         diagnosis = None
         if got is None:
@@ -123,8 +128,10 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest],
     return result
 
 
-def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) -> ExerciseResult:
-    """Grade one exercise of a submission folder (None: nothing submitted)."""
+def grade_exercise(exercise: Exercise, folder: Path | None, options: Options,
+                   only: Collection[str] | None = None) -> ExerciseResult:
+    """Grade one exercise of a submission folder (None: nothing submitted);
+    ``only``: run just these tests (node ids; see :func:`combine`)."""
     try:
         expected: list[CollectedTest] | None = expected_tests(exercise, options.hidden)
     except CourseError:
@@ -141,23 +148,40 @@ def grade_exercise(exercise: Exercise, folder: Path | None, options: Options) ->
             return ExerciseResult(slug=exercise.slug, status=Status.ERROR,
                                   max_score=exercise.points, message=problems[0],
                                   tests=_all_tests(expected or [], exercise.points,
-                                                   Status.ERROR, problems[0]))
+                                                   Status.ERROR, problems[0], only))
         if found.missing:
             # one line: what the notebook lacked, else why the file was not found
             message = "; ".join(found.notes or [why_missing(folder, n) for n in found.missing])
             return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
                                   max_score=exercise.points, message=message,
                                   tests=_all_tests(expected or [], exercise.points,
-                                                   Status.MISSING, message))
-        outcome = run_tests(spec_for(exercise, found.files, options), expected)
+                                                   Status.MISSING, message, only))
+        wanted = expected
+        if only is not None and expected is not None:
+            wanted = [t for t in expected if t.nodeid in only]
+        outcome = run_tests(spec_for(exercise, found.files, options,
+                                     select=[t.nodeid for t in wanted or []] if only else ()),
+                            wanted)
         if expected is None:
             expected = outcome.collected
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    result = score_outcome(exercise, expected, outcome)
+    result = score_outcome(exercise, expected, outcome, only)
     result.message = "\n".join(filter(None, [*found.notes, result.message]))
     result.seed = options.seed
     return result
+
+
+def combine(parts: list[ExerciseResult], expected: list[CollectedTest]) -> ExerciseResult:
+    """One exercise graded in parts (each by ``grade_exercise(..., only=...)``)
+    as the one result a single run would give: tests in collection order."""
+    order = {t.nodeid: i for i, t in enumerate(expected)}
+    tests = sorted((t for p in parts for t in p.tests), key=lambda t: order.get(t.name, -1))
+    return ExerciseResult(
+        slug=parts[0].slug, status=worst([p.status for p in parts]),
+        max_score=parts[0].max_score, tests=tests,
+        message="\n".join(dict.fromkeys(p.message for p in parts if p.message)),
+        output="\n".join(p.output for p in parts if p.output), seed=parts[0].seed)
 
 
 def grade_submission(course: Course, submission: Submission, exercises: list[Exercise],

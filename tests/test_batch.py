@@ -17,7 +17,7 @@ from conftest import ROOT
 from grader.batch import ClassGrading
 from grader.cache import CACHE_DIR
 from grader.discover import find_submissions
-from grader.grade import Options
+from grader.grade import Options, grade_submission
 from grader.testing import wait_until
 
 CLASS = ROOT / "examples" / "class"
@@ -115,27 +115,41 @@ def test_a_changed_file_is_regraded_alone_and_force_regrades_all(klass, unsharde
     assert skipped_and_runs(forced) == (runs, 0)
 
 
-def test_runs_overlap_but_cpu_sensitive_ones_run_alone(course, tmp_path):
+def test_runs_overlap_but_cpu_sensitive_tests_run_alone(course, tmp_path):
+    """condition's cpu_sensitive tests run alone; its other tests run in the pool
+    beside other runs; the two parts make the result one run of it gives."""
     exercises = course.select(SENSITIVE.split(","))
     grading = ClassGrading(course, find_submissions(CLASS), exercises, Options(),
                            tmp_path, jobs=2)
-    grading.run()
+    results = {r.student: r for r in grading.run()}
     log = grading.log
-    running: set[tuple[str, str]] = set()
+    running: set[tuple[str, str, bool]] = set()
     overlapped = False
-    for kind, student, slug in log:
+    for kind, student, slug, alone in log:
         if kind == "start":
-            if slug == "condition":
-                assert not running, f"{student}'s condition ran beside {running}"
-            running.add((student, slug))
+            if alone:
+                assert not running, f"{student}'s {slug} ran beside {running}"
+            assert not any(a for _, _, a in running), f"{student}'s {slug} ran beside {running}"
+            running.add((student, slug, alone))
             overlapped |= len(running) > 1
         else:
-            running.discard((student, slug))
-            if slug != "condition":
-                assert all(s != "condition" for _, s in running)
+            running.discard((student, slug, alone))
     assert overlapped, log
-    assert sum(slug == "condition" for kind, _, slug in log if kind == "start") == 3  # a, b, d
+    starts = [(student, alone) for kind, student, slug, alone in log
+              if kind == "start" and slug == "condition"]
+    assert sorted(starts) == [(s, a) for s in ("alice", "bob", "dave") for a in (False, True)]
     assert grading.stats.exclusive == 3
+    assert grading.stats.runs == len({(s, e) for _, s, e, _ in log})  # a split one counts once
+    condition = course.exercises["condition"]
+    for submission in find_submissions(CLASS):
+        if submission.student not in {"alice", "bob", "dave"}:
+            continue
+        whole = grade_submission(course, submission, [condition], Options())
+        one, parts = whole.exercises["condition"], results[submission.student].exercises[
+            "condition"]
+        assert [(t.name, t.status, t.score) for t in parts.tests] == [
+            (t.name, t.status, t.score) for t in one.tests], submission.student
+        assert (parts.status, parts.score) == (one.status, one.score)
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])

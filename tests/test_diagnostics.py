@@ -96,3 +96,38 @@ def test_join_on_a_process_blocked_on_a_full_queue_is_explained(outcome):
     message = result(outcome, "join_full_queue").message
     assert "cannot finish: it put items on a multiprocessing Queue" in message
     assert "scenarios.py" in message and "p.join()" in message
+
+
+def test_a_notified_waiter_that_has_not_run_yet_is_not_stuck():
+    """On a busy machine a notified thread may wait a while for the CPU; its
+    wait is still recorded, but it is no stall (a reference once failed so)."""
+    import threading
+
+    from grader.diagnostics import primitives, state, watchdog
+    from grader.testing import wait_until
+
+    cond = primitives.TrackedCondition()
+    go = []
+
+    def waiter():
+        with cond:
+            while not go:
+                cond.wait()
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    try:
+        assert wait_until(lambda: getattr(state.waits.get(thread.ident), "waiter", None), 10)
+        with cond:  # the waiter cannot go on while this holds the lock
+            wait = state.waits[thread.ident]
+            assert wait.kind == "condition" and watchdog._blocked(wait)
+            go.append(True)
+            cond.notify()
+            assert state.waits.get(thread.ident) is wait  # still recorded ...
+            assert not watchdog._blocked(wait)  # ... but no longer stuck
+    finally:
+        with cond:
+            go.append(True)
+            cond.notify_all()
+        thread.join(10)
+    assert not thread.is_alive()

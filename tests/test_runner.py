@@ -99,6 +99,22 @@ def test_output_is_captured_and_capped():
     assert "output cut here" in outcome.output
 
 
+@pytest.mark.parametrize("path", ["cold", "warm"])
+def test_a_clean_run_carries_no_notes_and_no_warnings(path):
+    """A run that nothing went wrong in: its signed report is accepted, and
+    pytest has nothing to warn about (warm: the preloaded plugins)."""
+    if path == "warm":
+        warm.start()
+    try:
+        outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"},
+                                    tests=[TOY / "test_quiet.py"], test_timeout=10, timeout=60))
+    finally:
+        warm.stop()
+    assert outcome.tests["test_quiet.py::test_quiet"].status == "passed"
+    assert outcome.notes == []
+    assert "warning" not in outcome.output.lower(), outcome.output
+
+
 def test_import_error_is_reported_as_a_collection_error(tmp_path):
     broken = tmp_path / "toy.py"
     broken.write_text("def ok(:\n    return 1\n")

@@ -11,6 +11,7 @@ Barrier, ``queue.Queue`` and ``concurrent.futures`` look these names up in
 from __future__ import annotations
 
 import _thread
+import collections
 import itertools
 import os
 import sys
@@ -214,11 +215,24 @@ class TrackedRLock:
         return f"<RLock created at {os.path.basename(self._site)}, count={self._count}>"
 
 
+class _Waiters(collections.deque):
+    """A Condition's waiter locks. ``Condition.wait`` appends its own lock
+    from the waiting thread: remember it with that thread's wait, so the
+    watchdog can tell a notified waiter that has not run yet from a stuck one."""
+
+    def append(self, waiter: Any) -> None:
+        wait = state.waits.get(_get_ident())
+        if wait is not None and wait.kind == "condition":
+            wait.waiter = waiter
+        super().append(waiter)
+
+
 class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
     """``threading.Condition`` whose waits are recorded."""
 
     def __init__(self, lock: Any = None) -> None:
         super().__init__(lock)
+        self._waiters = _Waiters()
         self._id = next(_ids)
         self._site = state.creation_site()
         self._internal = state.made_by_library()

@@ -31,6 +31,7 @@ class Wait:
     since: float = field(default_factory=time.monotonic)
     frame: Any = None  # the caller's frame, to describe the wait
     serial: int = field(default_factory=lambda: next(_serial))
+    waiter: Any = None  # a condition wait's own lock: released when it is notified
 
 
 # thread ident -> its current wait

@@ -85,6 +85,8 @@ def _blocked(wait: state.Wait | None) -> bool:
         return not wait.timed and process_stuck(wait)
     if wait.kind == "join" and not wait.target.is_alive():
         return False  # the thread has just ended: the join is returning
+    if wait.kind == "condition" and wait.waiter is not None and not wait.waiter.locked():
+        return False  # notified: it goes on as soon as it gets the CPU (a busy machine)
     return not wait.timed or wait.kind == "harness"
 
 

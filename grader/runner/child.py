@@ -50,6 +50,10 @@ def pytest_args(spec: dict) -> list[str]:
         "--grader-test-timeout", str(spec["test_timeout"]),
         "--grader-student-dir", spec["workdir"],
         "-q", "--tb=short", "--color=no", "-o", "console_output_style=classic",
+        # the grader's plugins are imported before pytest starts (the child and the
+        # warm server need them): there is nothing in them to rewrite
+        "-W", "ignore:Module already imported so cannot be rewritten:"
+              "pytest.PytestAssertRewriteWarning",
     ]
     if spec.get("collect_only"):
         args.append("--collect-only")
