@@ -146,3 +146,29 @@ def test_an_endless_loop_at_import_is_an_error_in_bounded_time(tmp_path):
     assert time.monotonic() - start < 60  # the 120 s exercise limit was not waited out
     assert "importing your file did not finish" in outcome.collection_error
     assert "toy.py" in outcome.collection_error  # where it was looping
+
+
+def test_a_forked_process_becomes_a_subreaper_of_its_own():
+    """The subreaper attribute is not inherited by fork: a class grading's
+    workers (forked after the grader became one) must set it themselves, or a
+    run's orphans go to the grader, left as zombies until the class is done."""
+    import ctypes
+
+    from grader.runner import procs
+
+    def is_subreaper() -> bool:
+        flag = ctypes.c_int(0)
+        ctypes.CDLL(None, use_errno=True).prctl(37, ctypes.byref(flag), 0, 0, 0)  # GET
+        return flag.value == 1
+
+    assert procs.become_subreaper() and is_subreaper()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report and leave at once
+        os.write(write_end, b"%d%d" % (is_subreaper(), procs.become_subreaper()
+                                       and is_subreaper()))
+        os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as answer:
+        assert answer.read() == b"01"  # not inherited; set once asked

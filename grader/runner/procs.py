@@ -16,6 +16,14 @@ _PR_SET_CHILD_SUBREAPER = 36
 _subreaper = False
 
 
+def _forked() -> None:
+    global _subreaper
+    _subreaper = False  # a forked child is no subreaper, whatever its parent was
+
+
+os.register_at_fork(after_in_child=_forked)
+
+
 def become_subreaper() -> bool:
     """Make this process adopt orphaned descendants (Linux); True if it worked."""
     global _subreaper
