@@ -111,9 +111,11 @@ def check_verdicts(out: Path, kinds: dict[tuple[str, str], str]) -> None:
         if (result["status"] == "passed") == (kind == "solution"):
             right[kind] += 1
         else:
-            bad = [f"{t['name']}: {t['status']}" for t in result["tests"]
-                   if t["status"] != "passed"]
-            wrong.append(f"  {student} {slug} ({kind}): {result['status']} {bad[:3]}")
+            bad = [t for t in result["tests"] if t["status"] != "passed"]
+            why = (bad[0]["message"] if bad else result["message"]).strip()
+            wrong.append(f"  {student} {slug} ({kind}): {result['status']} "
+                         f"{[t['name'] + ': ' + t['status'] for t in bad[:3]]}\n"
+                         + "\n".join("    " + line for line in why.splitlines()[:40]))
     total = Counter(kinds.values())
     print("verdicts: " + ", ".join(
         f"{right[k]}/{total[k]} {label}" for k, label in (
