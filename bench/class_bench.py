@@ -10,7 +10,9 @@ Prints, all measured in this one run:
 - the per-run cost of isolation: each exercise's reference solution graded in
   its own child forked by a warm server, against a bare in-process
   ``pytest.main`` of the same tests (a fresh interpreter that has imported
-  pytest already; only ``pytest.main`` is timed), as a ratio (goal: <= 1.3x);
+  pytest already; only ``pytest.main`` is timed), as a ratio (goal: <= 1.3x),
+  twice: the bare run as any pytest (plugins autoloaded), and like for like
+  (autoload off, as the grader's runs); ``--isolation-only`` measures just this;
 - a regrade of the unchanged class (runs skipped);
 - the verdicts: every reference solution must pass, every wrong answer and
   stub must fail, also with all cores busy; any that did not are listed.
@@ -132,17 +134,22 @@ def counts(output: str) -> tuple[int, int]:
     return runs, skipped
 
 
-def bare_inprocess(exercise: Exercise) -> float:
+def bare_inprocess(exercise: Exercise, autoload: bool = True) -> float:
     """Seconds of ``pytest.main`` on the solution's tests in an interpreter
-    that has imported pytest already (the plugin loads, as for any pytest)."""
+    that has imported pytest already (the plugin loads, as for any pytest;
+    ``autoload=False``: without the plugins the venv installs, as the grader's
+    runs are)."""
     tests = exercise.public_tests + exercise.hidden_tests
     code = ("import os, sys, time, pytest; sys.path.insert(0, sys.argv[1]); "
             "t = time.monotonic(); rc = pytest.main(['-q', '-p', 'no:cacheprovider', "
             "'--import-mode=importlib', *sys.argv[2:]]); "
             "print(time.monotonic() - t); sys.stdout.flush(); os._exit(rc)")
     with tempfile.TemporaryDirectory() as scratch:
+        env = {**os.environ, **({} if autoload else {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})}
+        plugin = [] if autoload else ["-p", "grader.plugin"]  # else found by its entry point
         run = subprocess.run([sys.executable, "-c", code, str(exercise.solution_dir),
-                              *map(str, tests)], capture_output=True, text=True, cwd=scratch)
+                              *plugin, *map(str, tests)], capture_output=True, text=True,
+                             cwd=scratch, env=env)
     if run.returncode != 0:
         raise SystemExit(f"{exercise.slug}: the bare pytest run failed:\n{run.stdout[-2000:]}")
     return float(run.stdout.strip().splitlines()[-1])
@@ -164,22 +171,25 @@ def isolation_cost(course: Course, repeat: int) -> None:
     procs.become_subreaper()
     warm.start()
     try:
-        ours, bare = [], []
+        ours, bare, lean = [], [], []
         for ex in course.exercises.values():
             expected_tests(ex, hidden=True)  # collected once, as a grading does
             o = statistics.median(isolated(ex) for _ in range(repeat))
             b = statistics.median(bare_inprocess(ex) for _ in range(repeat))
+            n = statistics.median(bare_inprocess(ex, autoload=False) for _ in range(repeat))
             ours.append(o)
             bare.append(b)
-            print(f"  {ex.slug:<12} isolated {o:6.2f} s  bare in-process {b:6.2f} s  "
-                  f"ratio {o / b:5.2f}x")
+            lean.append(n)
+            print(f"  {ex.slug:<12} isolated {o:6.2f} s  bare in-process {b:6.2f} s "
+                  f"(no plugin autoload {n:6.2f} s)  ratio {o / b:5.2f}x ({o / n:5.2f}x)")
     finally:
         warm.stop()
-    total = sum(ours) / sum(bare)
-    per_run = (sum(ours) - sum(bare)) / len(ours)
-    print(f"isolation: {total:.2f}x the bare in-process pytest time over all exercises "
-          f"(goal <= 1.3x), {per_run * 1000:.0f} ms per run; median ratio "
-          f"{statistics.median(o / b for o, b in zip(ours, bare, strict=True)):.2f}x")
+    for label, base in (("", bare), (" (like for like: the bare run without plugin autoload, "
+                                     "as the grader's runs)", lean)):
+        per_run = (sum(ours) - sum(base)) / len(ours)
+        print(f"isolation{label}: {sum(ours) / sum(base):.2f}x the bare in-process pytest time "
+              f"over all exercises (goal <= 1.3x), {per_run * 1000:+.0f} ms per run; median "
+              f"ratio {statistics.median(o / b for o, b in zip(ours, base, strict=True)):.2f}x")
 
 
 def main() -> None:
@@ -193,8 +203,13 @@ def main() -> None:
                         "the grader's default (sandboxed where bubblewrap works)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="isolated and bare runs per exercise (medians)")
+    parser.add_argument("--isolation-only", action="store_true",
+                        help="measure only the per-run cost of isolation")
     args = parser.parse_args()
     course = load_course(ROOT)
+    if args.isolation_only:
+        isolation_cost(course, args.repeat)
+        return
     sandbox = {None: "", True: "--sandbox", False: "--no-sandbox"}[args.sandbox]
     with tempfile.TemporaryDirectory(prefix="class-bench-") as tmp:
         folder, out = Path(tmp) / "class", Path(tmp) / "out"
