@@ -108,8 +108,10 @@ def check_verdicts(out: Path, kinds: dict[tuple[str, str], str]) -> None:
     """Print how many of each kind got the verdict they must get, and any that did not."""
     right: Counter[str] = Counter()
     wrong: list[str] = []
+    results = {student: json.loads((out / student / "results.json").read_text())["exercises"]
+               for student in {s for s, _ in kinds}}  # each student's file read once
     for (student, slug), kind in sorted(kinds.items()):
-        result = json.loads((out / student / "results.json").read_text())["exercises"][slug]
+        result = results[student][slug]
         if (result["status"] == "passed") == (kind == "solution"):
             right[kind] += 1
         else:

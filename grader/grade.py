@@ -156,12 +156,11 @@ def grade_exercise(exercise: Exercise, folder: Path | None, options: Options,
                                   max_score=exercise.points, message=message,
                                   tests=_all_tests(expected or [], exercise.points,
                                                    Status.MISSING, message, only))
-        wanted = expected
-        if only is not None and expected is not None:
-            wanted = [t for t in expected if t.nodeid in only]
-        outcome = run_tests(spec_for(exercise, found.files, options,
-                                     select=[t.nodeid for t in wanted or []] if only else ()),
-                            wanted)
+        wanted, select = expected, []  # the tests the run must report on; which to run
+        if only is not None:  # a part of the exercise: just those tests
+            wanted = [t for t in expected or [] if t.nodeid in only]
+            select = [t.nodeid for t in wanted]
+        outcome = run_tests(spec_for(exercise, found.files, options, select=select), wanted)
         if expected is None:
             expected = outcome.collected
     finally:

@@ -45,10 +45,10 @@ HANG_ADVICE = (
 )
 
 
-def run_process_all(items, handler, what: str, **kwargs):
+def run_process_all(items, handler, what: str, advice: str = HANG_ADVICE, **kwargs):
     if _hung:
         pytest.fail(f"not run: process_all already hung in {_hung[0]} (see that test).\n"
-                    f"{HANG_ADVICE}", pytrace=False)
+                    f"{advice}", pytrace=False)
     try:
         return call_with_deadline(queue_mp.process_all, items, handler, deadline=DEADLINE,
                                   what=what, **kwargs)
@@ -56,7 +56,7 @@ def run_process_all(items, handler, what: str, **kwargs):
         method = multiprocessing.get_start_method()
         _hung.append(f"{what} under the {method!r} start method")
         pytest.fail(f"{what} under the {method!r} start method did not return within "
-                    f"{DEADLINE:g} s.\n{HANG_ADVICE}\n\n{exc}", pytrace=False)
+                    f"{DEADLINE:g} s.\n{advice}\n\n{exc}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -151,21 +151,12 @@ def test_no_task_lost_while_the_queue_looks_empty(started):
     """Each item takes 0.2 s to be pickled by the task queue's feeder thread, so
     the workers, started first, find the queue empty although tasks are coming."""
     what = "process_all(items that take 0.2 s each to be sent, square)"
-    if _hung:
-        pytest.fail(f"not run: process_all already hung in {_hung[0]} (see that test).",
-                    pytrace=False)
-    try:
-        got = call_with_deadline(queue_mp.process_all, [SlowToSend(i) for i in range(3)],
-                                 square, deadline=DEADLINE, what=what)
-    except DeadlineExceeded as exc:
-        _hung.append(what)
-        pytest.fail(
-            f"{what} did not return within {DEADLINE:g} s. A put() returns at once and the "
-            "queue's background thread sends the item later, so a worker can find the task "
-            "queue EMPTY before the first task has arrived. A worker that stops when "
-            "tasks.empty() is True quits with the work undone, and join() waits forever. "
-            "A worker should block in get() until it receives its sentinel.\n\n"
-            f"{exc}", pytrace=False)
+    got = run_process_all([SlowToSend(i) for i in range(3)], square, what, advice=(
+        "A put() returns at once and the queue's background thread sends the item later, "
+        "so a worker can find the task queue EMPTY before the first task has arrived. A "
+        "worker that stops when tasks.empty() is True quits with the work undone, and "
+        "join() waits forever. A worker should block in get() until it receives its "
+        "sentinel."))
     assert got == [0, 1, 4], f"{what} returned {got!r}, expected [0, 1, 4]"
     assert_workers_gone(started, what)
 
