@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 		(apt-get install -y bubblewrap || (apt-get update && apt-get install -y bubblewrap))) \
 		|| echo "bubblewrap could not be installed: runs will not be sandboxed"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[instructor,dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)

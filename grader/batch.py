@@ -30,9 +30,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from grader import grade
 from grader.cache import CACHE_DIR, ResultCache, exercise_key, run_key
 from grader.course import Course, Exercise
-from grader.discover import Submission, SubmissionError, find_file, temp_folder, unpack
-from grader.grade import Options, combine, expected_tests, grade_exercise
+from grader.discover import Submission, SubmissionError, assignment_folder, temp_folder, unpack
+from grader.grade import Options, combine, expected_tests, grade_found
 from grader.model import ExerciseResult, Status, StudentResult
+from grader.notebook import Found, exercise_files
 from grader.reports import feedback, results_json, table
 from grader.reports.atomic import safe_name
 from grader.runner.run import CollectedTest
@@ -66,7 +67,7 @@ class Stats:
 class _Task:
     student: str
     exercise: Exercise
-    folder: Path | None
+    found: Found  # the exercise's files: from the submission, or from its notebook
     key: str
     only: frozenset[str] | None = None  # a part of the exercise's tests (node ids)
     alone: bool = False  # nothing else runs beside it
@@ -142,11 +143,11 @@ def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
         return expected_tests(exercise, hidden)
 
 
-def _grade(exercise: Exercise, folder: Path | None, options: Options,
+def _grade(exercise: Exercise, found: Found, options: Options,
            expected: list[CollectedTest], only: frozenset[str] | None) -> ExerciseResult:
     grade._expected_cache[(exercise.slug, options.hidden)] = expected
     with _working():
-        return grade_exercise(exercise, folder, options, only)
+        return grade_found(exercise, found, options, only)
 
 
 # -- the grading ----------------------------------------------------------------
@@ -164,7 +165,8 @@ class ClassGrading:
         self.force = force
         self.cache = ResultCache(out / CACHE_DIR)
         self.stats = Stats(jobs=self.jobs)
-        self.results = {s.student: StudentResult(student=s.student) for s in submissions}
+        self.results = {s.student: StudentResult(student=s.student, assignment=course.scope)
+                        for s in submissions}
         self.left = {s.student: len(exercises) for s in submissions}
         self.running: dict[Future[ExerciseResult], _Task] = {}
         self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
@@ -251,20 +253,25 @@ class ClassGrading:
         alone: list[_Task] = []
         for submission in self.submissions:
             folder: Path | None
+            into = scratch / safe_name(submission.student)
             try:
-                folder = unpack(submission, scratch / safe_name(submission.student))
+                folder = assignment_folder(unpack(submission, into), self.course.scope)
             except SubmissionError as exc:
                 folder, self.results[submission.student].message = None, str(exc)
             for ex in self.exercises:
-                files = {n: find_file(folder, n) if folder else None for n in ex.files}
-                task = _Task(submission.student, ex, folder, run_key(parts[ex.slug], files))
+                # notebook cells are written out here, so they are keyed, cached and
+                # run in the pool like any .py file
+                found = exercise_files(ex, folder, into / ex.slug)
+                files: dict[str, Path | None] = {n: found.files.get(n) for n in ex.files}
+                task = _Task(submission.student, ex, found,
+                             run_key(parts[ex.slug], files, found.notes))
                 cached = None if self.force else self.cache.get(task.key, ex.slug)
                 if cached is not None:
                     self.stats.skipped += 1
                     self._finish(task, cached)
-                elif None in files.values():
+                elif found.missing:
                     self.stats.missing += 1
-                    self._finish(task, grade_exercise(ex, folder, self.options))
+                    self._finish(task, grade_found(ex, found, self.options))
                 else:
                     sensitive = frozenset(t.nodeid for t in expected[ex.slug] if t.cpu_sensitive)
                     others = frozenset(t.nodeid for t in expected[ex.slug]) - sensitive
@@ -284,7 +291,7 @@ class ClassGrading:
         while todo or self.running:
             while todo and len(self.running) < width:
                 task = todo.pop()
-                future = self.pool.submit(_grade, task.exercise, task.folder, self.options,
+                future = self.pool.submit(_grade, task.exercise, task.found, self.options,
                                           expected[task.exercise.slug], task.only)
                 self.running[future] = task
                 self.log.append(("start", *task.pair, task.alone))

@@ -38,12 +38,15 @@ def exercise_key(course: Course, exercise: Exercise, options: Options) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def run_key(exercise_part: str, files: dict[str, Path | None]) -> str:
+def run_key(exercise_part: str, files: dict[str, Path | None],
+            notes: list[str] | None = None) -> str:
     """One run's key: the exercise's part and the content of each of the
-    student's files (None: not in the submission)."""
+    student's files (None: not in the submission), and what finding them
+    noted (which of a .py file and its notebook cell is graded)."""
     data = {"exercise": exercise_part,
             "files": {name: _digest(p) if p is not None else None
-                      for name, p in sorted(files.items())}}
+                      for name, p in sorted(files.items())},
+            "notes": notes or []}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

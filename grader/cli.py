@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import filecmp
 import sys
 import time
 from pathlib import Path
@@ -11,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from grader.course import Course, CourseError, find_course_root, load_course
+from grader.course import Course, CourseError, Exercise, find_course_root, load_course
 from grader.discover import Submission, SubmissionError, find_file, find_submissions
 from grader.grade import Options, grade_exercise
-from grader.model import Status, StudentResult
+from grader.model import ExerciseResult, Status, StudentResult
 from grader.reports import table, write_all
 
 if TYPE_CHECKING:
@@ -29,11 +28,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="the exercises, and their state in a working copy")
     p.add_argument("--path", help="your working copy (default: the course's exercises/)")
+    _assignment_option(p)
 
     p = sub.add_parser("check", help="run an exercise's public tests on your file")
-    p.add_argument("slug")
+    p.add_argument("slug", nargs="?", help="the exercise (or all of --assignment's)")
     p.add_argument("--path", help="your working copy (default: the course's exercises/)")
     p.add_argument("--seed", type=int, default=0, help="replay a run with this seed")
+    _assignment_option(p)
     _sandbox_option(p)
 
     p = sub.add_parser("grade", help="grade a class (or one submission with --single)")
@@ -46,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
                    "folder's name)")
     p.add_argument("--exit-zero", action="store_true", help="with --single, exit 0 "
                    "whatever the score")
-    p.add_argument("--only", help="comma-separated slugs to grade (default: all)")
+    p.add_argument("--only", help="comma-separated slugs to grade (default: all of the "
+                   "assignment, or of the course); a testing aid")
     p.add_argument("--seed", type=int, default=0, help="base seed for provoked races")
+    _assignment_option(p)
     _report_options(p)
     _sandbox_option(p)
     _class_options(p)
@@ -61,7 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the course: solutions pass, stubs fail")
     p.add_argument("--only", help="comma-separated slugs (default: all)")
     p.add_argument("--seed", type=int, default=0)
+    _assignment_option(p)
     return parser
+
+
+def _assignment_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--assignment", "-a", metavar="NAME", help="one assignment of the course "
+                   "(course.toml [[assignment]]; default: the whole course)")
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -87,7 +96,7 @@ def _write_reports(course: Course, args: argparse.Namespace, results: list[Stude
     except ValueError as exc:
         raise SubmissionError(str(exc)) from None
     hidden = [p for ex in course.select(slugs) for p in ex.hidden_tests]
-    write_all(Path(args.out), results, slugs, formats, hidden)
+    write_all(Path(args.out), results, slugs, formats, hidden, _groups(course))
     redact = student.Redactor(hidden)
     github.write_summary(results, slugs, redact)
     if os.environ.get("GITHUB_ACTIONS") == "true" and args.single:
@@ -101,6 +110,11 @@ def _write_reports(course: Course, args: argparse.Namespace, results: list[Stude
             print(command)
 
 
+def _groups(course: Course) -> dict[str, list[str]]:
+    """The course's assignments, name -> slugs (the class report's columns)."""
+    return {a.name: list(a.slugs) for a in course.assignments.values()}
+
+
 def _relative(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -109,19 +123,35 @@ def _relative(path: Path) -> str:
 
 
 def _release_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("release", help="write what students get (OUT/student) and an "
-                       "nbgrader course directory (OUT/nbgrader)")
+    p = sub.add_parser("release", help="write what students get (OUT/student), the grading "
+                       "copy (OUT/grading), an nbgrader course (OUT/nbgrader), and per "
+                       "assignment a Gradescope zip (OUT/gradescope) and a GitHub Classroom "
+                       "template (OUT/classroom)")
     p.add_argument("--out", required=True, help="the folder to write into")
     p.add_argument("--force", action="store_true", help="replace an existing release in OUT")
+    _assignment_option(p)
 
 
 def cmd_release(course: Course, args: argparse.Namespace) -> int:
-    from grader.workbook.release import release
-
+    try:
+        from grader.deploy.release import release
+    except ImportError as exc:
+        raise SubmissionError(f"grader release needs the instructor's tools ({exc.name} is "
+                              "not installed): pip install 'concurrency-grader[instructor]' "
+                              "in the course's checkout") from None
     done = release(course, Path(args.out), force=args.force)
-    table.console().print(f"Released {len(done.exercises)} exercise(s), "
-                          f"{len(done.notebooks)} notebook(s): {done.student} (for students), "
-                          f"{done.nbgrader} (nbgrader course directory)", markup=False)
+    out = table.console()
+    what = f"assignment {course.scope}" if course.scope else "the course"
+    out.print(f"Released {what}: {len(done.exercises)} exercise(s), {len(done.notebooks)} "
+              f"notebook(s), {len(done.zips)} Gradescope zip(s) into {done.out}:", markup=False)
+    for name, text in (("student", "the student bundle: hand it out (pip install -e .)"),
+                       ("grading", "the grading copy (hidden tests, no solutions): keep "
+                        "private; the course repository of the Classroom workflows"),
+                       ("nbgrader", "an nbgrader course directory"),
+                       ("gradescope", "an autograder zip per assignment"),
+                       ("classroom", "a GitHub Classroom template repository per "
+                        "assignment")):
+        out.print(f"  {done.out / name}: {text}", markup=False)
     return 0
 
 
@@ -170,34 +200,52 @@ def _working_copy(course: Course, path: str | None) -> Path:
 
 
 def cmd_list(course: Course, args: argparse.Namespace) -> int:
+    from grader.progress import progress, stub_digests
+
     folder = _working_copy(course, args.path)
     out = table.console()
-    grid = table.Table(title=course.title)
-    for name in ("exercise", "part", "points", "file", "state"):
+    grid = table.Table(title=course.title + (f": {course.assignment(course.scope).label}"
+                                             if course.scope else ""))
+    for name in ("exercise", "assignment", "points", "file", "state"):
         grid.add_column(name)
+    stubs = stub_digests(course)
+    styles = {"passing": "green", "failing": "red", "edited": "yellow", "missing": "dim"}
     for ex in course.exercises.values():
-        states = []
-        for name in ex.files:
-            found = find_file(folder, name)
-            if found is None:
-                states.append("missing")
-            elif filecmp.cmp(found, ex.exercise_dir / name, shallow=False):
-                states.append("not started")
-            else:
-                states.append("edited")
-        grid.add_row(ex.slug, str(ex.part), f"{ex.points:g}", ", ".join(ex.files),
-                     ", ".join(sorted(set(states))))
+        where = ", ".join(a.name + (f" (due {a.due})" if a.due else "")
+                          for a in course.assignments_of(ex.slug))
+        state = progress(course, ex, folder, stubs)
+        style = styles.get(state.state, "")
+        grid.add_row(ex.slug, where, f"{ex.points:g}", ", ".join(ex.files),
+                     f"[{style}]{escape(str(state))}[/]" if style else escape(str(state)))
     out.print(grid)
     return 0
 
 
 def cmd_check(course: Course, args: argparse.Namespace) -> int:
-    exercise = course.select([args.slug])[0]
+    from grader.progress import record_check
+
+    if not args.slug and not course.scope:
+        raise SubmissionError("name an exercise (grader check SLUG) or an assignment "
+                              "(grader check --assignment NAME)")
+    exercises = course.select([args.slug] if args.slug else None)
     folder = _working_copy(course, args.path)
+    options = Options(hidden=False, seed=args.seed, sandbox=_use_sandbox(args))
     out = table.console()
-    result = grade_exercise(exercise, folder, Options(hidden=False, seed=args.seed,
-                                                      sandbox=_use_sandbox(args)))
-    out.print(f"[bold]{exercise.slug}[/]: {exercise.title}")
+    failed = 0
+    for exercise in exercises:
+        result = grade_exercise(exercise, folder, options)
+        record_check(exercise, folder, result)
+        _print_check(exercise, result)
+        failed += result.status is not Status.PASSED
+    if len(exercises) > 1:
+        out.print(f"{len(exercises) - failed} of {len(exercises)} exercises of "
+                  f"{course.scope} pass their public tests")
+    return 0 if not failed else 1
+
+
+def _print_check(exercise: Exercise, result: ExerciseResult) -> None:
+    out = table.console()
+    out.print(f"[bold]{exercise.slug}[/]: {escape(exercise.title)}")
     if result.message:
         out.print(result.message, markup=False)
     for test in result.tests:
@@ -211,7 +259,6 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
     out.print(f"{passed} of {len(result.tests)} public tests passed"
               + ("" if result.status is Status.PASSED else
                  ". The hidden tests check more: threads, timing, and wrong answers."))
-    return 0 if result.status is Status.PASSED else 1
 
 
 def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
@@ -274,13 +321,17 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
         _check_formats(args.formats)
     results, stats = _grade_many(course, submissions, slugs, options, args)
     _write_reports(course, args, results, slugs)
-    _write_graded(out_dir, slugs, shard, results)
+    _write_graded(out_dir, slugs, shard, results, course.scope)
     out = table.console()
     out.print(table.gradebook(results, slugs, out.width))
     _print_summary(results, slugs, stats)
-    out.print(f"Graded {len(results)} submission(s) in {time.monotonic() - start:.1f} s. "
-              f"Reports in {out_dir}: report.html, gradebook.csv, junit.xml, "
-              f"<student>/results.json, feedback.md and feedback.html (as --format asks)")
+    scope = (f"assignment {course.scope}" if course.scope else
+             f"the whole course ({len(course.assignments)} assignments; --assignment NAME "
+             "grades one)")
+    out.print(f"Graded {len(results)} submission(s), {scope}, in "
+              f"{time.monotonic() - start:.1f} s. Reports in {out_dir}: report.html, "
+              f"gradebook.csv, junit.xml, <student>/results.json, feedback.md and "
+              f"feedback.html (as --format asks)")
     if args.single:
         result = results[0]
         if result.score < result.max_score:
@@ -290,10 +341,10 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
 
 
 def _write_graded(out: Path, slugs: list[str], shard: str | None,
-                  results: list[StudentResult]) -> None:
+                  results: list[StudentResult], assignment: str = "") -> None:
     from grader.shard import write_graded
 
-    write_graded(out, slugs, shard, [r.student for r in results])
+    write_graded(out, slugs, shard, [r.student for r in results], assignment)
 
 
 def cmd_merge(course: Course, args: argparse.Namespace) -> int:
@@ -302,8 +353,10 @@ def cmd_merge(course: Course, args: argparse.Namespace) -> int:
     results, slugs = merge([Path(f) for f in args.folders])
     out_dir = Path(args.out)
     hidden = [p for ex in course.select(slugs) for p in ex.hidden_tests]
-    write_all(out_dir, results, slugs, hidden_files=hidden)
-    _write_graded(out_dir, slugs, None, results)
+    write_all(out_dir, results, slugs, hidden_files=hidden, groups=_groups(course))
+    assignments = {r.assignment for r in results}
+    _write_graded(out_dir, slugs, None, results, assignments.pop() if len(assignments) == 1
+                  else "")
     out = table.console()
     out.print(table.gradebook(results, slugs, out.width))
     out.print(f"Merged {len(results)} submission(s) from {len(args.folders)} folder(s) into "
@@ -313,7 +366,13 @@ def cmd_merge(course: Course, args: argparse.Namespace) -> int:
 
 def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     from grader.validate import validate
-    from grader.workbook.lint import lint
+
+    try:
+        from grader.workbook.lint import lint
+    except ImportError as exc:
+        raise SubmissionError(f"grader validate needs the instructor's tools ({exc.name} is "
+                              "not installed): pip install 'concurrency-grader[instructor]' "
+                              "in the course's checkout") from None
 
     out = table.console()
     problems = lint(course)
@@ -345,6 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         course = load_course(find_course_root(args.course))
+        if getattr(args, "assignment", None):
+            course = course.narrow(args.assignment)
         return COMMANDS[args.command](course, args)
     except (CourseError, SubmissionError) as exc:
         print(f"grader: {exc}", file=sys.stderr)

@@ -3,9 +3,11 @@ first problem in one line that names the key, never a traceback."""
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +72,32 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Assignment:
+    """What is handed out and graded together: some exercises, maybe a due
+    date, and the points they are worth together."""
+
+    name: str  # letters, digits, '-' and '_': a folder, nbgrader and Gradescope name
+    title: str
+    slugs: tuple[str, ...]
+    due: str = ""  # as written in course.toml (ISO date or date and time), or ""
+    points: float | None = None  # the assignment's total when it is not the exercises' sum
+
+    @property
+    def label(self) -> str:
+        """``part03: Threads``, for headings."""
+        return f"{self.name}: {self.title}" if self.title else self.name
+
+
+@dataclass(frozen=True)
 class Course:
-    """The whole course."""
+    """The whole course, or one assignment of it (:meth:`narrow`)."""
 
     root: Path
     title: str
     version: str
     exercises: dict[str, Exercise]
+    assignments: dict[str, Assignment] = field(default_factory=dict)
+    scope: str = ""  # the assignment this course was narrowed to, or "" (the whole course)
 
     def select(self, slugs: list[str] | None) -> list[Exercise]:
         """The named exercises (all when None); unknown slugs are an error."""
@@ -87,6 +108,31 @@ class Course:
             raise CourseError(f"unknown exercise {unknown[0]!r}; known: "
                               f"{', '.join(self.exercises)}")
         return [self.exercises[s] for s in slugs]
+
+    def assignment(self, name: str) -> Assignment:
+        """The assignment called ``name``; an unknown name is an error naming the known ones."""
+        if name not in self.assignments:
+            raise CourseError(f"unknown assignment {name!r}; known: "
+                              f"{', '.join(self.assignments) or 'none'} (course.toml "
+                              "[[assignment]] entries)")
+        return self.assignments[name]
+
+    def narrow(self, name: str | None) -> Course:
+        """This course as one assignment sees it: only its exercises, each worth
+        its share of the assignment's points. ``None``: the whole course."""
+        if not name:
+            return self
+        assignment = self.assignment(name)
+        total = sum(self.exercises[s].points for s in assignment.slugs)
+        scale = assignment.points / total if assignment.points else 1.0
+        exercises = {s: replace(self.exercises[s], points=round(self.exercises[s].points
+                                                                * scale, 4))
+                     for s in assignment.slugs}
+        return replace(self, exercises=exercises, assignments={name: assignment}, scope=name)
+
+    def assignments_of(self, slug: str) -> list[Assignment]:
+        """The assignments that hold exercise ``slug``."""
+        return [a for a in self.assignments.values() if slug in a.slugs]
 
 
 def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
@@ -106,6 +152,8 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: 
 
 
 _NUM = (int, float)
+_ASSIGNMENT_KEYS = {"name", "title", "exercises", "parts", "due", "points"}
+_ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _DEFAULT_KEYS = {"timeout", "test_timeout", "memory_mb", "cpu_seconds", "file_size_mb",
                  "open_files", "output_kb", "processes"}
 _EXERCISE_KEYS = {"slug", "title", "part", "files", "points"} | _DEFAULT_KEYS
@@ -136,7 +184,7 @@ def load_course(root: Path | str) -> Course:
         raise CourseError(f"{path}: not found (run from the course folder or pass --course)")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path}: not valid TOML: {exc}")
-    _unknown(data, {"course", "defaults", "exercise"}, COURSE_FILE)
+    _unknown(data, {"course", "defaults", "exercise", "assignment"}, COURSE_FILE)
     meta = _get(data, "course", dict, COURSE_FILE, {})
     defaults = _get(data, "defaults", dict, COURSE_FILE, {})
     _unknown(defaults, _DEFAULT_KEYS, "[defaults]")
@@ -178,7 +226,69 @@ def load_course(root: Path | str) -> Course:
         exercises[slug] = exercise
     return Course(root=root, title=_get(meta, "title", str, "[course]", "Course"),
                   version=str(_get(meta, "version", (str, int), "[course]", "0")),
-                  exercises=exercises)
+                  exercises=exercises,
+                  assignments=_assignments(_get(data, "assignment", list, COURSE_FILE, None),
+                                           exercises))
+
+
+def part_name(part: int) -> str:
+    """The default assignment of a tutorial part: ``part03``."""
+    return f"part{part:02d}"
+
+
+def _assignments(entries: list[Any] | None, exercises: dict[str, Exercise]
+                 ) -> dict[str, Assignment]:
+    """The [[assignment]] entries; without any, one assignment per tutorial part."""
+    by_part: dict[int, list[str]] = {}
+    for exercise in exercises.values():
+        by_part.setdefault(exercise.part, []).append(exercise.slug)
+    if entries is None:
+        return {part_name(p): Assignment(part_name(p), f"Part {p}", tuple(slugs))
+                for p, slugs in sorted(by_part.items())}
+    found: dict[str, Assignment] = {}
+    for i, entry in enumerate(entries):
+        where = f"[[assignment]] #{i + 1}"
+        if not isinstance(entry, dict):
+            raise CourseError(f"{where}: must be a table")
+        name = _get(entry, "name", str, where)
+        where = f"[[assignment]] '{name}'"
+        _unknown(entry, _ASSIGNMENT_KEYS, where)
+        if not _ASSIGNMENT_NAME.fullmatch(name):
+            raise CourseError(f"{where}: key 'name' may hold only letters, digits, '-' and "
+                              f"'_' (it names folders and files), got {name!r}")
+        if name in found:
+            raise CourseError(f"{where}: duplicate name")
+        slugs = list(_get(entry, "exercises", list, where, []))
+        unknown = [s for s in slugs if s not in exercises]
+        if unknown:
+            raise CourseError(f"{where}: key 'exercises' names {unknown[0]!r}, which is no "
+                              "[[exercise]] slug")
+        for part in _get(entry, "parts", list, where, []):
+            if isinstance(part, bool) or not isinstance(part, int) or part not in by_part:
+                raise CourseError(f"{where}: key 'parts' holds {part!r}, but no exercise has "
+                                  f"that part (parts: {', '.join(map(str, sorted(by_part)))})")
+            slugs += [s for s in by_part[part] if s not in slugs]
+        if not slugs:
+            raise CourseError(f"{where}: give its 'exercises' (slugs) or 'parts' (numbers)")
+        due = entry.get("due", "")
+        if not isinstance(due, (str, datetime.date)):  # datetime.datetime is a date too
+            raise CourseError(f"{where}: key 'due' must be a date (2027-01-18) or a date "
+                              f"and time (2027-01-18T23:59:00), got {due!r}")
+        if isinstance(due, str) and due:
+            try:
+                datetime.datetime.fromisoformat(due)
+            except ValueError:
+                raise CourseError(f"{where}: key 'due' must be a date (2027-01-18) or a "
+                                  f"date and time (2027-01-18T23:59:00), got {due!r}")
+        points = _get(entry, "points", _NUM, where, None, positive=True)
+        order = {slug: i for i, slug in enumerate(exercises)}  # course.toml's order
+        found[name] = Assignment(
+            name=name, title=_get(entry, "title", str, where, ""),
+            slugs=tuple(sorted(dict.fromkeys(slugs), key=order.__getitem__)),
+            due=due.isoformat(sep=" ") if isinstance(due, datetime.datetime)
+            else due.isoformat() if isinstance(due, datetime.date) else due,
+            points=float(points) if points is not None else None)
+    return found
 
 
 def find_course_root(explicit: str | None = None) -> Path:

@@ -79,6 +79,15 @@ def unpack(submission: Submission, into: Path, notes: list[str] | None = None) -
     return target
 
 
+def assignment_folder(folder: Path, assignment: str) -> Path:
+    """Where one assignment's files are in a submission: its own sub-folder
+    when there is one (nbgrader's ``submitted/<student>/<assignment>/``, a
+    working copy with a folder per assignment), else the whole submission."""
+    if assignment and (folder / assignment).is_dir():
+        return folder / assignment
+    return folder
+
+
 def find_file(root: Path, name: str) -> Path | None:
     """The file called ``name`` nearest to the top of ``root`` (ties: first in
     sorted order), skipping tool folders; None if there is none."""

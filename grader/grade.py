@@ -19,7 +19,7 @@ from grader.discover import (
     why_missing,
 )
 from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
-from grader.notebook import exercise_files
+from grader.notebook import Found, exercise_files
 from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
 
 
@@ -128,10 +128,11 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: Ru
     return result
 
 
-def grade_exercise(exercise: Exercise, folder: Path | None, options: Options,
-                   only: Collection[str] | None = None) -> ExerciseResult:
-    """Grade one exercise of a submission folder (None: nothing submitted);
-    ``only``: run just these tests (node ids; see :func:`combine`)."""
+def grade_found(exercise: Exercise, found: Found, options: Options,
+                only: Collection[str] | None = None) -> ExerciseResult:
+    """Grade an exercise's files as found in a submission (see
+    :func:`grader.notebook.exercise_files`); ``only``: run just these tests
+    (node ids; see :func:`combine`)."""
     try:
         expected: list[CollectedTest] | None = expected_tests(exercise, options.hidden)
     except CourseError:
@@ -140,35 +141,41 @@ def grade_exercise(exercise: Exercise, folder: Path | None, options: Options,
         # A student's own copy of the course: the "stub" is their file, maybe broken.
         # The run itself says what it collected, or why the file did not import.
         expected = None
-    scratch = temp_folder()  # code taken from a notebook's marked cells goes here
-    try:
-        found = exercise_files(exercise, folder, scratch)
-        problems = [p for p in map(source_problem, found.files.values()) if p]
-        if problems:
-            return ExerciseResult(slug=exercise.slug, status=Status.ERROR,
-                                  max_score=exercise.points, message=problems[0],
-                                  tests=_all_tests(expected or [], exercise.points,
-                                                   Status.ERROR, problems[0], only))
-        if found.missing:
-            # one line: what the notebook lacked, else why the file was not found
-            message = "; ".join(found.notes or [why_missing(folder, n) for n in found.missing])
-            return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
-                                  max_score=exercise.points, message=message,
-                                  tests=_all_tests(expected or [], exercise.points,
-                                                   Status.MISSING, message, only))
-        wanted, select = expected, []  # the tests the run must report on; which to run
-        if only is not None:  # a part of the exercise: just those tests
-            wanted = [t for t in expected or [] if t.nodeid in only]
-            select = [t.nodeid for t in wanted]
-        outcome = run_tests(spec_for(exercise, found.files, options, select=select), wanted)
-        if expected is None:
-            expected = outcome.collected
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    problems = [p for p in map(source_problem, found.files.values()) if p]
+    if problems:
+        return ExerciseResult(slug=exercise.slug, status=Status.ERROR,
+                              max_score=exercise.points, message=problems[0],
+                              tests=_all_tests(expected or [], exercise.points,
+                                               Status.ERROR, problems[0], only))
+    if found.missing:
+        # one line: what the notebook lacked, else why the file was not found
+        message = "; ".join(found.notes or [why_missing(found.folder, n)
+                                            for n in found.missing])
+        return ExerciseResult(slug=exercise.slug, status=Status.MISSING,
+                              max_score=exercise.points, message=message,
+                              tests=_all_tests(expected or [], exercise.points,
+                                               Status.MISSING, message, only))
+    wanted, select = expected, []  # the tests the run must report on; which to run
+    if only is not None:  # a part of the exercise: just those tests
+        wanted = [t for t in expected or [] if t.nodeid in only]
+        select = [t.nodeid for t in wanted]
+    outcome = run_tests(spec_for(exercise, found.files, options, select=select), wanted)
+    if expected is None:
+        expected = outcome.collected
     result = score_outcome(exercise, expected, outcome, only)
     result.message = "\n".join(filter(None, [*found.notes, result.message]))
     result.seed = options.seed
     return result
+
+
+def grade_exercise(exercise: Exercise, folder: Path | None, options: Options,
+                   only: Collection[str] | None = None) -> ExerciseResult:
+    """Grade one exercise of a submission folder (None: nothing submitted)."""
+    scratch = temp_folder()  # code taken from a notebook's marked cells goes here
+    try:
+        return grade_found(exercise, exercise_files(exercise, folder, scratch), options, only)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def combine(parts: list[ExerciseResult], expected: list[CollectedTest]) -> ExerciseResult:

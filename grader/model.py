@@ -101,6 +101,7 @@ class StudentResult:
     student: str
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
     message: str = ""  # submission-wide problems (unreadable zip, ...)
+    assignment: str = ""  # the assignment graded (course.toml [[assignment]] name), or ""
 
     @property
     def score(self) -> float:
@@ -113,6 +114,7 @@ class StudentResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "student": self.student,
+            "assignment": self.assignment or None,
             "score": self.score,
             "max_score": self.max_score,
             "message": self.message,
@@ -122,5 +124,6 @@ class StudentResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StudentResult:
         return cls(student=data["student"], message=data.get("message", ""),
+                   assignment=data.get("assignment") or "",
                    exercises={slug: ExerciseResult.from_dict(slug, e)
                               for slug, e in data["exercises"].items()})

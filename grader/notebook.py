@@ -79,6 +79,7 @@ def marked_cells(cells: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 class Found:
     """An exercise's files in a submission: where each comes from."""
 
+    folder: Path | None = None  # the submission (None: none could be read)
     files: dict[str, Path] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # notebook problems, for the student
@@ -101,7 +102,7 @@ def _edited(py: Path, cell: dict[str, Any]) -> tuple[bool, bool]:
 def exercise_files(exercise: Exercise, folder: Path | None, into: Path) -> Found:
     """Find each of the exercise's files in ``folder``; code taken from the
     notebook is written under ``into`` (which the caller removes)."""
-    found = Found()
+    found = Found(folder=folder)
     if folder is None:
         found.missing = list(exercise.files)
         return found

@@ -32,9 +32,11 @@ def select(submissions: list[Submission], index: int, count: int) -> list[Submis
     return ordered[index - 1::count]
 
 
-def write_graded(out: Path, slugs: list[str], shard: str | None, students: list[str]) -> None:
+def write_graded(out: Path, slugs: list[str], shard: str | None, students: list[str],
+                 assignment: str = "") -> None:
     write_text(out / GRADED_FILE, json.dumps(
-        {"exercises": slugs, "shard": shard, "students": students}, indent=2) + "\n")
+        {"assignment": assignment or None, "exercises": slugs, "shard": shard,
+         "students": students}, indent=2) + "\n")
 
 
 def read_dir(folder: Path) -> tuple[list[StudentResult], list[str]]:

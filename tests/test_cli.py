@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -114,6 +115,36 @@ def test_feedback_never_shows_hidden_test_source(graded):
         assert not leaked, f"{feedback.parent.name}: {leaked[:3]}"
 
 
+def test_one_assignment_is_graded_and_totalled_alone(course, tmp_path):
+    """`--assignment`: every report lists that assignment's exercises only and
+    totals its points (.py submissions; tests/test_nbgrader.py: notebooks)."""
+    out = tmp_path / "out"
+    run = grader("grade", str(CLASS), "--assignment", "part03", "--out", str(out),
+                 "--format", "all")
+    assert run.returncode == 0, run.stdout + run.stderr
+    part03 = list(course.assignment("part03").slugs)
+    assert "assignment part03" in run.stdout
+    for student in ("alice", "bob", "erin"):
+        data = load(out, student)
+        assert data["assignment"] == "part03" and list(data["exercises"]) == part03
+        assert data["max_score"] == 40
+        scope = json.loads((out / student / "gradescope.json").read_text())
+        assert {t["name"].split(":", 1)[0] for t in scope["tests"]} == set(part03)
+        assert scope["extra_data"]["max_score"] == 40
+        feedback = (out / student / "feedback.md").read_text()
+        rows = [line.split("|")[1].strip() for line in feedback.splitlines()
+                if line.startswith("| ") and "/" in line]
+        assert rows == part03 and "Assignment `part03`" in feedback
+        assert "/ 40**" in feedback
+    assert load(out, "alice")["score"] == 40
+    assert gradebook(out)["alice"]["total"] == "40"
+    with open(out / "gradebook.csv") as f:
+        assert f.readline().strip().split(",") == ["student", *part03, "total"]
+    unknown = grader("grade", str(CLASS), "--assignment", "week1", "--out", str(out))
+    assert unknown.returncode == 2 and "unknown assignment 'week1'" in unknown.stderr
+    assert unknown.stderr.count("\n") == 1
+
+
 def test_single_submission_for_ci(tmp_path):
     alice = CLASS / "alice"
     full = grader("grade", str(alice), "--single", "--out", str(tmp_path / "a"),
@@ -129,9 +160,12 @@ def test_single_submission_for_ci(tmp_path):
 
 
 def test_check_for_a_student(tmp_path):
-    stub = grader("check", "race")
+    shutil.copytree(ROOT / "exercises" / "race", tmp_path / "stub")
+    stub = grader("check", "race", "--path", str(tmp_path / "stub"))
     assert stub.returncode == 1 and "RACE" in stub.stdout
-    good = grader("check", "race", "--path", str(CLASS / "alice"))
+    alice = tmp_path / "alice"  # a check records its result in the working copy
+    shutil.copytree(CLASS / "alice", alice)
+    good = grader("check", "race", "--path", str(alice))
     assert good.returncode == 0 and "4 of 4 public tests passed" in good.stdout
     missing = grader("check", "race", "--path", str(tmp_path))
     assert missing.returncode == 1 and "race.py was not found" in missing.stdout

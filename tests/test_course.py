@@ -87,3 +87,57 @@ def test_the_command_line_prints_one_line_not_a_traceback(tmp_path):
     assert run.stderr.strip().startswith("grader: [[exercise]] 'race': key 'points'")
     assert "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+# -- assignments ------------------------------------------------------------------------
+
+ASSIGNMENT = '\n[[assignment]]\nname = "week1"\ntitle = "Threads"\nexercises = ["race"]\n'
+
+
+def test_without_assignments_each_part_is_one(tmp_path):
+    course = load_course(write_course(tmp_path, GOOD_ENTRY))
+    assert list(course.assignments) == ["part03"]
+    assert course.assignment("part03").slugs == ("race",)
+
+
+def test_the_course_has_one_assignment_per_part_with_every_exercise(course):
+    assigned = [slug for a in course.assignments.values() for slug in a.slugs]
+    assert sorted(assigned) == sorted(course.exercises)  # each exercise once
+    for a in course.assignments.values():
+        assert {course.exercises[s].part for s in a.slugs} == {int(a.name[4:])}
+
+
+def test_an_assignment_narrows_the_course(tmp_path):
+    text = GOOD_ENTRY + ASSIGNMENT.replace('exercises = ["race"]',
+                                           'parts = [3]\ndue = 2027-01-18T23:59:00\npoints = 4')
+    course = load_course(write_course(tmp_path, text))
+    week1 = course.assignment("week1")
+    assert week1.due == "2027-01-18 23:59:00" and week1.points == 4
+    narrowed = course.narrow("week1")
+    assert narrowed.scope == "week1" and list(narrowed.exercises) == ["race"]
+    assert narrowed.exercises["race"].points == 4  # scaled to the assignment's total
+    assert course.narrow(None) is course
+    with pytest.raises(CourseError, match="unknown assignment 'week2'; known: week1"):
+        course.narrow("week2")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (ASSIGNMENT.replace('["race"]', '["rase"]'),
+     "[[assignment]] 'week1': key 'exercises' names 'rase', which is no [[exercise]] slug"),
+    (ASSIGNMENT.replace('exercises = ["race"]', "parts = [4]"),
+     "[[assignment]] 'week1': key 'parts' holds 4, but no exercise has that part"),
+    (ASSIGNMENT.replace('exercises = ["race"]', ""),
+     "[[assignment]] 'week1': give its 'exercises' (slugs) or 'parts' (numbers)"),
+    (ASSIGNMENT.replace('"week1"', '"week 1"'),
+     "[[assignment]] 'week 1': key 'name' may hold only letters, digits"),
+    (ASSIGNMENT + ASSIGNMENT, "[[assignment]] 'week1': duplicate name"),
+    (ASSIGNMENT + 'due = "next friday"\n', "[[assignment]] 'week1': key 'due' must be a date"),
+    (ASSIGNMENT + "points = 0\n", "[[assignment]] 'week1': key 'points' must be positive"),
+    (ASSIGNMENT + "weight = 2\n", "[[assignment]] 'week1': unknown key 'weight'"),
+])
+def test_malformed_assignments_are_named(tmp_path, text, message):
+    root = write_course(tmp_path, GOOD_ENTRY + text)
+    with pytest.raises(CourseError) as err:
+        load_course(root)
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)

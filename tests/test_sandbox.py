@@ -3,6 +3,7 @@ course folder (hidden tests, solutions) not there at all."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -53,8 +54,9 @@ def test_sandbox_has_no_network_and_only_its_scratch_folder(tmp_path):
 
 
 def test_the_cli_says_once_what_it_falls_back_to(tmp_path):
+    shutil.copytree(ROOT / "solutions" / "countdown", tmp_path / "work")
     run = subprocess.run([sys.executable, "-m", "grader", "check", "countdown", "--path",
-                          str(ROOT / "solutions"), "--no-sandbox"], cwd=ROOT,
+                          str(tmp_path / "work"), "--no-sandbox"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0
     assert run.stderr.count("network") == 1 and "--no-sandbox" in run.stderr

@@ -16,12 +16,12 @@ import pytest
 from conftest import ROOT
 
 from grader.course import load_course
+from grader.deploy.release import ReleaseError, release
 from grader.grade import Options, grade_exercise
 from grader.model import Status
 from grader.notebook import exercise_files, grade_id
 from grader.workbook.build import exercise_notebook, write_notebook
 from grader.workbook.lint import lint
-from grader.workbook.release import ReleaseError, release
 
 
 def set_cell(path: Path, gid: str, code: str | None) -> None:
@@ -269,7 +269,7 @@ def test_the_course_lints_clean_and_every_chapter_runs(course):
 
 def test_a_test_cell_survives_a_deadlock_and_gives_partial_credit(course, tmp_path,
                                                                  monkeypatch, capsys):
-    from grader.testing.nbcheck import check_files
+    from grader.workbook.nbcheck import check_files
 
     ex = course.exercises["deadlock"]
     shutil.copy(ex.exercise_dir / "deadlock.py", tmp_path)  # the stub: opposite orders

@@ -51,10 +51,12 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
 
 def write_all(out: Path, results: list[StudentResult], slugs: list[str],
               formats: Iterable[str] = DEFAULT_FORMATS,
-              hidden_files: Iterable[Path] = ()) -> None:
+              hidden_files: Iterable[Path] = (),
+              groups: dict[str, list[str]] | None = None) -> None:
     """Write the reports of a graded class into ``out``: results.json per
     student always, and each of ``formats``. ``hidden_files`` are the hidden
-    tests, whose lines never appear in what students read."""
+    tests, whose lines never appear in what students read; ``groups`` the
+    assignments (name -> slugs), for the class report's table."""
     formats = set(formats)
     redact = student.Redactor(hidden_files)
     out.mkdir(parents=True, exist_ok=True)
@@ -72,6 +74,6 @@ def write_all(out: Path, results: list[StudentResult], slugs: list[str],
     if "junit" in formats:
         junit.write(out / "junit.xml", results)
     if "html" in formats:
-        html.write(out, results, slugs, with_feedback="feedback" in formats)
+        html.write(out, results, slugs, with_feedback="feedback" in formats, groups=groups)
     if "github" in formats:
         write_text(out / "summary.md", github.summary(results, slugs, redact))

@@ -45,6 +45,7 @@ def view(result: StudentResult, redact: student.Redactor | None = None) -> dict[
     """The whole feedback as data, for both the Markdown and the HTML."""
     redact = redact or student.Redactor()
     return {"student": result.student, "score": result.score, "max_score": result.max_score,
+            "assignment": result.assignment,
             "message": redact(result.message), "exercises": [
                 exercise_view(ex, redact) for ex in result.exercises.values()]}
 
@@ -56,8 +57,10 @@ def _fence(text: str) -> list[str]:
 
 def render(result: StudentResult, redact: student.Redactor | None = None) -> str:
     data = view(result, redact)
-    lines = [f"# Feedback for {data['student']}", "",
-             f"**Score: {data['score']:g} / {data['max_score']:g}**", ""]
+    lines = [f"# Feedback for {data['student']}", ""]
+    if data["assignment"]:
+        lines += [f"Assignment `{data['assignment']}`", ""]
+    lines += [f"**Score: {data['score']:g} / {data['max_score']:g}**", ""]
     if data["message"]:
         lines += [f"> {data['message']}", ""]
     lines += ["| exercise | points | status |", "|---|---|---|"]

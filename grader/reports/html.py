@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.model import ExerciseResult, Status, StudentResult
+from grader.model import ExerciseResult, Status, StudentResult, worst
 from grader.reports.atomic import safe_name, write_text
 from grader.reports.templates import render_template
 
@@ -19,6 +19,9 @@ from grader.reports.templates import render_template
 BUCKETS = [("full", "full marks", "#2da44e"), ("partial", "partly", "#d4a72c"),
            ("zero", "no points", "#cf222e"), ("missing", "not handed in", "#bbbbbb")]
 BAR_WIDTH = 360
+# More exercise columns than this and the students' table shows one column per
+# assignment instead (it must fit a laptop's screen; each student's page has them all).
+MAX_COLUMNS = 12
 
 
 def _bucket(ex: ExerciseResult) -> str:
@@ -77,12 +80,41 @@ def link(student: str, page: str) -> str:
     return f"{quote(safe_name(student))}/{page}"
 
 
-def overview(results: list[StudentResult], slugs: list[str],
-             with_feedback: bool = True) -> dict[str, Any]:
+def columns(slugs: list[str], groups: dict[str, list[str]] | None) -> list[dict[str, Any]]:
+    """The students' table's score columns: one per exercise, or one per
+    assignment (``groups``: name -> its slugs) when the exercises are too many."""
+    groups = {name: [s for s in members if s in slugs] for name, members in (groups or {}).items()}
+    groups = {name: members for name, members in groups.items() if members}
+    rest = [s for s in slugs if not any(s in members for members in groups.values())]
+    if rest:
+        groups["other"] = rest
+    if len(slugs) <= MAX_COLUMNS or len(groups) < 2:
+        return [{"key": s, "label": s, "slugs": [s], "check": "exercise-score"} for s in slugs]
+    return [{"key": name, "label": name, "slugs": members, "check": "assignment-score"}
+            for name, members in groups.items()]
+
+
+def _cell(result: StudentResult, column: dict[str, Any]) -> dict[str, Any] | None:
+    graded = [result.exercises[s] for s in column["slugs"] if s in result.exercises]
+    if not graded:
+        return None
+    status = worst([ex.status for ex in graded])
+    score = round(sum(ex.score for ex in graded), 2)
+    title = "; ".join(f"{ex.slug}: {ex.score:g} / {ex.max_score:g} ({ex.status})"
+                      for ex in graded)
+    return {"key": column["key"], "check": column["check"], "score": score,
+            "max_score": round(sum(ex.max_score for ex in graded), 2), "status": str(status),
+            "title": title}
+
+
+def overview(results: list[StudentResult], slugs: list[str], with_feedback: bool = True,
+             groups: dict[str, list[str]] | None = None) -> dict[str, Any]:
     results = sorted(results, key=lambda r: r.student)
     totals = [r.score for r in results]
+    score_columns = columns(slugs, groups)
     return {
         "n_students": len(results), "slugs": slugs, "bar_width": BAR_WIDTH,
+        "columns": score_columns,
         "buckets": BUCKETS,
         "mean": round(sum(totals) / len(totals), 2) if totals else 0.0,
         "max_score": max((r.max_score for r in results), default=0.0),
@@ -91,7 +123,7 @@ def overview(results: list[StudentResult], slugs: list[str],
         "students": [{"name": r.student, "score": r.score, "max_score": r.max_score,
                       "link": link(r.student, "report.html"),
                       "feedback": link(r.student, "feedback.html") if with_feedback else "",
-                      "exercises": [r.exercises.get(slug) for slug in slugs],
+                      "cells": [_cell(r, c) for c in score_columns],
                       "failed": sum(t.status is not Status.PASSED
                                     for ex in r.exercises.values() for t in ex.tests)}
                      for r in results],
@@ -99,23 +131,24 @@ def overview(results: list[StudentResult], slugs: list[str],
 
 
 def render_overview(results: list[StudentResult], slugs: list[str],
-                    with_feedback: bool = True) -> str:
-    return render_template("report.html.j2", **overview(results, slugs, with_feedback))
+                    with_feedback: bool = True,
+                    groups: dict[str, list[str]] | None = None) -> str:
+    return render_template("report.html.j2", **overview(results, slugs, with_feedback, groups))
 
 
 def render_student(result: StudentResult, with_feedback: bool = True) -> str:
     return render_template("student.html.j2", student=result.student, score=result.score,
-                           with_feedback=with_feedback,
+                           with_feedback=with_feedback, assignment=result.assignment,
                            max_score=result.max_score, message=result.message,
                            exercises=list(result.exercises.values()),
                            passed=Status.PASSED)
 
 
 def write(out: Path, results: list[StudentResult], slugs: list[str],
-          with_feedback: bool = True) -> None:
+          with_feedback: bool = True, groups: dict[str, list[str]] | None = None) -> None:
     """``out/report.html`` and ``out/<student>/report.html`` (linking to the
     student's feedback.html when it is written too)."""
     for result in results:
         write_text(out / safe_name(result.student) / "report.html",
                    render_student(result, with_feedback))
-    write_text(out / "report.html", render_overview(results, slugs, with_feedback))
+    write_text(out / "report.html", render_overview(results, slugs, with_feedback, groups))

@@ -1,3 +1,4 @@
 """The workbook: chapters and exercise notebooks generated from course.toml and
-the jupytext sources in ``workbook/``, the student bundle, and the nbgrader
-course directory (``grader release``)."""
+the jupytext sources in ``workbook/``, the nbgrader course directory, and the
+grade cells' check (``nbcheck``). ``grader release`` (:mod:`grader.deploy`)
+writes them."""
