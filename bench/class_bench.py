@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from grader.course import Course, Exercise, load_course  # noqa: E402
 from grader.grade import Options, expected_tests, spec_for  # noqa: E402
-from grader.runner import procs, warm  # noqa: E402
+from grader.runner import procs  # noqa: E402
+from grader.runner.launch import Warm  # noqa: E402
 from grader.runner.run import run_tests  # noqa: E402
 
 
@@ -157,11 +158,12 @@ def bare_inprocess(exercise: Exercise, autoload: bool = True) -> float:
     return float(run.stdout.strip().splitlines()[-1])
 
 
-def isolated(exercise: Exercise) -> float:
+def isolated(exercise: Exercise, launcher: Warm) -> float:
     """Seconds of grading the solution in a child forked by the warm server."""
     expected = expected_tests(exercise, hidden=True)
     start = time.monotonic()
-    outcome = run_tests(spec_for(exercise, exercise.solution_files(), Options()), expected)
+    outcome = run_tests(spec_for(exercise, exercise.solution_files(), Options()), expected,
+                        launcher)
     seconds = time.monotonic() - start
     bad = {n: t.status for n, t in outcome.tests.items() if t.status != "passed"}
     if bad or len(outcome.tests) != len(expected):
@@ -171,12 +173,12 @@ def isolated(exercise: Exercise) -> float:
 
 def isolation_cost(course: Course, repeat: int) -> None:
     procs.become_subreaper()
-    warm.start()
+    launcher = Warm()
     try:
         ours, bare, lean = [], [], []
         for ex in course.exercises.values():
             expected_tests(ex, hidden=True)  # collected once, as a grading does
-            o = statistics.median(isolated(ex) for _ in range(repeat))
+            o = statistics.median(isolated(ex, launcher) for _ in range(repeat))
             b = statistics.median(bare_inprocess(ex) for _ in range(repeat))
             n = statistics.median(bare_inprocess(ex, autoload=False) for _ in range(repeat))
             ours.append(o)
@@ -185,7 +187,7 @@ def isolation_cost(course: Course, repeat: int) -> None:
             print(f"  {ex.slug:<12} isolated {o:6.2f} s  bare in-process {b:6.2f} s "
                   f"(no plugin autoload {n:6.2f} s)  ratio {o / b:5.2f}x ({o / n:5.2f}x)")
     finally:
-        warm.stop()
+        launcher.close()
     for label, base in (("", bare), (" (like for like: the bare run without plugin autoload, "
                                      "as the grader's runs)", lean)):
         per_run = (sum(ours) - sum(base)) / len(ours)

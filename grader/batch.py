@@ -1,14 +1,15 @@
 """Grading a class at the speed of the machine.
 
 Every (student, exercise) run is a task for a pool of worker processes (two
-per core by default). Each worker is a subreaper with its own warm server
-(:mod:`grader.runner.warm`), so a run costs a fork, not an interpreter start.
+per core by default). Each worker is a subreaper; unsandboxed, it keeps its
+own warm server (:class:`grader.runner.launch.Warm`), handed to every run it
+grades, so a run costs a fork, not an interpreter start.
 The ``cpu_sensitive`` tests of an exercise run alone, after the others,
 with nothing else running beside them; the exercise's other tests run in the
 pool like any run, and the two parts make one result (:func:`grade.combine`).
 Results are cached by content (:mod:`grader.cache`), each stored the moment
-its run finishes, and each student's results.json and feedback.md are
-written as soon as the student is complete.
+its run finishes, and each student's files (:func:`grader.reports.write_student`)
+are written as soon as the student is complete.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -34,9 +35,11 @@ from grader.discover import Submission, SubmissionError, assignment_folder, temp
 from grader.grade import Options, combine, expected_tests, grade_found
 from grader.model import ExerciseResult, Status, StudentResult
 from grader.notebook import Found, exercise_files
-from grader.reports import feedback, results_json, table
+from grader.reports import DEFAULT_FORMATS, student_folder, table, write_student
 from grader.reports.atomic import safe_name
-from grader.runner.run import CollectedTest
+from grader.reports.student import Redactor
+from grader.runner.launch import Launcher, Warm
+from grader.runner.protocol import CollectedTest
 
 
 def default_jobs() -> int:
@@ -82,6 +85,7 @@ _PR_SET_PDEATHSIG = 1
 REFRESH = 0.5  # seconds between redraws of the progress bar while runs go on
 _busy = False  # this worker is grading a run
 _stopping = False  # this worker was told to stop
+_launcher: Launcher | None = None  # this worker's warm server (None: sandboxed runs start cold)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -102,10 +106,13 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _leave() -> None:
-    from grader.runner import warm
-
-    warm.stop()
+    _close_launcher()
     os._exit(0)
+
+
+def _close_launcher() -> None:
+    if isinstance(_launcher, Warm):
+        _launcher.close()
 
 
 @contextmanager
@@ -120,12 +127,14 @@ def _working() -> Iterator[None]:
             _leave()
 
 
-def _init_worker() -> None:
-    """A worker slot: adopt the runs' orphans, and keep a warm server. Ctrl-C is
-    the main process's to handle: it stops the workers with SIGTERM."""
+def _init_worker(sandboxed: bool) -> None:
+    """A worker slot: adopt the runs' orphans, and keep a warm server unless
+    runs are sandboxed. Ctrl-C is the main process's to handle: it stops the
+    workers with SIGTERM."""
+    global _launcher
     from multiprocessing import util
 
-    from grader.runner import procs, warm
+    from grader.runner import procs
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm)
@@ -134,20 +143,20 @@ def _init_worker() -> None:
     except (OSError, AttributeError):
         pass
     procs.become_subreaper()
-    warm.start()
-    util.Finalize(None, warm.stop, exitpriority=10)
+    _launcher = None if sandboxed else Warm()
+    util.Finalize(None, _close_launcher, exitpriority=10)
 
 
 def _collect(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
     with _working():
-        return expected_tests(exercise, hidden)
+        return expected_tests(exercise, hidden, _launcher)
 
 
 def _grade(exercise: Exercise, found: Found, options: Options,
            expected: list[CollectedTest], only: frozenset[str] | None) -> ExerciseResult:
     grade._expected_cache[(exercise.slug, options.hidden)] = expected
     with _working():
-        return grade_found(exercise, found, options, only)
+        return grade_found(exercise, found, options, only, _launcher)
 
 
 # -- the grading ----------------------------------------------------------------
@@ -155,8 +164,12 @@ class ClassGrading:
     """One grading of a class into ``out``."""
 
     def __init__(self, course: Course, submissions: list[Submission], exercises: list[Exercise],
-                 options: Options, out: Path, jobs: int = 0, force: bool = False) -> None:
+                 options: Options, out: Path, jobs: int = 0, force: bool = False,
+                 formats: Iterable[str] = DEFAULT_FORMATS) -> None:
         self.course = course
+        self.formats = tuple(formats)
+        # what students read never holds a line of a graded exercise's hidden tests
+        self.redact = Redactor([p for ex in exercises for p in ex.hidden_tests])
         self.submissions = submissions
         self.exercises = exercises
         self.options = options
@@ -167,7 +180,7 @@ class ClassGrading:
         self.stats = Stats(jobs=self.jobs)
         self.results = {s.student: StudentResult(student=s.student, assignment=course.scope)
                         for s in submissions}
-        self.left = {s.student: len(exercises) for s in submissions}
+        self.left = {s.student: len(self._exercises_of(s)) for s in submissions}
         self.running: dict[Future[ExerciseResult], _Task] = {}
         self.parts = {ex.slug: exercise_key(course, ex, options) for ex in exercises}
         self._pool: ProcessPoolExecutor | None = None
@@ -192,7 +205,7 @@ class ClassGrading:
                           auto_refresh=False) as bar:
                 self.bar = bar
                 self.task = bar.add_task("grading", failures=0, now="collecting tests",
-                                         total=len(self.submissions) * len(self.exercises))
+                                         total=sum(self.left.values()))
                 expected = self._collect_all()
                 normal, alone = self._plan(scratch, expected)
                 self._run_tasks(normal, expected, self.jobs)
@@ -223,7 +236,7 @@ class ClassGrading:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
-                initializer=_init_worker)
+                initializer=_init_worker, initargs=(self.options.sandbox,))
         return self._pool
 
     def _collect_all(self) -> dict[str, list[CollectedTest]]:
@@ -254,11 +267,13 @@ class ClassGrading:
         for submission in self.submissions:
             folder: Path | None
             into = scratch / safe_name(submission.student)
+            notes: list[str] = []  # members of a zip that were not extracted
             try:
-                folder = assignment_folder(unpack(submission, into), self.course.scope)
+                folder = assignment_folder(unpack(submission, into, notes), self.course.scope)
+                self.results[submission.student].message = "\n".join(notes)
             except SubmissionError as exc:
                 folder, self.results[submission.student].message = None, str(exc)
-            for ex in self.exercises:
+            for ex in self._exercises_of(submission):
                 # notebook cells are written out here, so they are keyed, cached and
                 # run in the pool like any .py file
                 found = exercise_files(ex, folder, into / ex.slug)
@@ -284,6 +299,11 @@ class ClassGrading:
                     else:
                         normal.append(task)
         return normal, alone
+
+    def _exercises_of(self, submission: Submission) -> list[Exercise]:
+        """The exercises graded for ``submission``."""
+        wanted = submission.exercises
+        return [ex for ex in self.exercises if wanted is None or ex.slug in wanted]
 
     def _run_tasks(self, tasks: list[_Task],
                    expected: dict[str, list[CollectedTest]], width: int) -> None:
@@ -329,8 +349,6 @@ class ClassGrading:
         self.bar.refresh()
         self.left[task.student] -= 1
         if self.left[task.student] == 0:
-            order = [ex.slug for ex in self.exercises]
+            order = [ex.slug for ex in self.exercises if ex.slug in student.exercises]
             student.exercises = {s: student.exercises[s] for s in order}
-            folder = self.out / safe_name(student.student)
-            results_json.write(folder / "results.json", student)
-            feedback.write(folder / "feedback.md", student)
+            write_student(student_folder(self.out, student), student, self.redact, self.formats)

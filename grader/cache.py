@@ -17,7 +17,7 @@ from grader.course import Course, Exercise
 from grader.grade import Options, test_files
 from grader.model import ExerciseResult
 from grader.reports.atomic import write_text
-from grader.runner.run import CollectedTest
+from grader.runner.protocol import CollectedTest
 
 CACHE_DIR = ".grader-cache"  # inside the output folder
 

@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the course: solutions pass, stubs fail")
     p.add_argument("--only", help="comma-separated slugs (default: all)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--jobs", "-j", type=int, default=0, help="runs at the same time "
+                   "(default: two per core)")
     _assignment_option(p)
     return parser
 
@@ -85,19 +87,17 @@ def _report_options(p: argparse.ArgumentParser) -> None:
 
 def _write_reports(course: Course, args: argparse.Namespace, results: list[StudentResult],
                    slugs: list[str]) -> None:
-    """Every report asked for; on GitHub Actions also the step summary and an
-    error annotation per failed test."""
+    """The class's reports (each student's files were written as the student
+    was complete); on GitHub Actions also the step summary and an error
+    annotation per failed test."""
     import os
 
-    from grader.reports import github, parse_formats, student
+    from grader.reports import github, student, write_class
 
-    try:
-        formats = parse_formats(args.formats)
-    except ValueError as exc:
-        raise SubmissionError(str(exc)) from None
     hidden = [p for ex in course.select(slugs) for p in ex.hidden_tests]
-    write_all(Path(args.out), results, slugs, formats, hidden, _groups(course))
     redact = student.Redactor(hidden)
+    write_class(Path(args.out), results, slugs, _formats(args.formats), redact,
+                _groups(course))
     github.write_summary(results, slugs, redact)
     if os.environ.get("GITHUB_ACTIONS") == "true" and args.single:
         source = Path(args.submissions)
@@ -269,7 +269,8 @@ def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
     if args.jobs < 0:
         raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: two per core)")
     grading = ClassGrading(course, submissions, course.select(slugs), options,
-                           Path(args.out), jobs=args.jobs, force=args.force)
+                           Path(args.out), jobs=args.jobs, force=args.force,
+                           formats=_formats(args.formats))
     return grading.run(), grading.stats
 
 
@@ -285,12 +286,12 @@ def _print_summary(results: list[StudentResult], slugs: list[str], stats: Stats)
               f"{stats.failures} exercises not passed; {stats.seconds:.1f} s")
 
 
-def _check_formats(text: str) -> None:
-    """Bad --format fails before any grading, not after."""
+def _formats(text: str | None) -> tuple[str, ...]:
+    """``--format`` as formats; a bad one is a one-line error (before any grading)."""
     from grader.reports import parse_formats
 
     try:
-        parse_formats(text)
+        return parse_formats(text)
     except ValueError as exc:
         raise SubmissionError(str(exc)) from None
 
@@ -317,8 +318,7 @@ def cmd_grade(course: Course, args: argparse.Namespace) -> int:
         index, count = sharding.parse(args.shard)
         submissions, shard = sharding.select(submissions, index, count), f"{index}/{count}"
     start = time.monotonic()
-    if args.formats:
-        _check_formats(args.formats)
+    _formats(args.formats)  # a bad --format fails before any grading
     results, stats = _grade_many(course, submissions, slugs, options, args)
     _write_reports(course, args, results, slugs)
     _write_graded(out_dir, slugs, shard, results, course.scope)
@@ -378,10 +378,13 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     problems = lint(course)
     for problem in problems:
         out.print(f"[red]workbook[/]: {escape(problem)}")
-    checks = validate(course, _slugs(args.only), seed=args.seed)
+    if args.jobs < 0:
+        raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: two per core)")
+    start = time.monotonic()
+    checks = validate(course, _slugs(args.only), seed=args.seed, jobs=args.jobs)
     grid = table.Table(title="Course validation")
     for name in ("exercise", "tests", "solution", "stub (hidden)", "hidden tests on the "
-                 "solution (s)", "seconds", "verdict"):
+                 "solution (s)", "tests' seconds", "verdict"):
         grid.add_column(name)
     for check in checks:
         grid.add_row(check.slug, str(check.tests),
@@ -393,6 +396,8 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     for check in checks:
         for problem in check.problems():
             out.print(f"[red]{check.slug}[/]: {escape(problem)}")
+    out.print(f"{sum(c.ok for c in checks)} of {len(checks)} exercises ok, in "
+              f"{time.monotonic() - start:.0f} s")
     return 0 if all(c.ok for c in checks) and not problems else 1
 
 

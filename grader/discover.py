@@ -26,10 +26,13 @@ class SubmissionError(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's submission: a folder (a zip is extracted first)."""
+    """One student's submission: a folder (a zip is extracted first), for
+    the exercises graded (or, when ``exercises`` names them, for those only:
+    a reference solution, a stub or a wrong answer is for one exercise)."""
 
     student: str
     path: Path
+    exercises: tuple[str, ...] | None = None
 
 
 def find_submissions(folder: Path) -> list[Submission]:

@@ -1,26 +1,24 @@
-"""Grading: one exercise of one submission, and whole submissions. Turns a
-run's outcome into the results model, scoring tests by their weights and
-every test that did not report as failed, with the reason."""
+"""Grading one exercise of one submission: the one scoring path. Turns a
+run's outcome (a :class:`~grader.runner.protocol.Verdict` per test) into the
+results model, scoring tests by their weights, and every test that did not
+report as failed, with the reason. ``grader check``, ``grader grade`` (through
+:mod:`grader.batch`), ``grader validate`` and the notebooks' grade cells all
+score here."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import Course, CourseError, Exercise
-from grader.discover import (
-    Submission,
-    SubmissionError,
-    source_problem,
-    temp_folder,
-    unpack,
-    why_missing,
-)
-from grader.model import ExerciseResult, Status, StudentResult, TestResult, worst
+from grader.course import CourseError, Exercise
+from grader.discover import source_problem, temp_folder, why_missing
+from grader.model import ExerciseResult, Status, TestResult, worst
 from grader.notebook import Found, exercise_files
-from grader.runner.run import CollectedTest, RunOutcome, RunSpec, run_tests
+from grader.runner.launch import Launcher
+from grader.runner.protocol import CollectedTest, Verdict
+from grader.runner.run import RunOutcome, RunSpec, run_tests
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,6 @@ class Options:
 
     hidden: bool = True  # run the hidden tests too (instructors), or public only (students)
     seed: int = 0
-    keep_dir: bool = False
     sandbox: bool = False  # run under bubblewrap (grader.runner.sandbox)
 
 
@@ -45,11 +42,11 @@ def spec_for(exercise: Exercise, files: dict[str, Path], options: Options,
     return RunSpec(files=files, tests=test_files(exercise, options.hidden),
                    test_timeout=exercise.test_timeout, timeout=exercise.timeout,
                    limits=exercise.limits, seed=options.seed, collect_only=collect_only,
-                   keep_dir=options.keep_dir, exercise=exercise.slug, sandbox=options.sandbox,
-                   select=list(select))
+                   exercise=exercise.slug, sandbox=options.sandbox, select=list(select))
 
 
-def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
+def expected_tests(exercise: Exercise, hidden: bool,
+                   launcher: Launcher | None = None) -> list[CollectedTest]:
     """The tests every run must report on, collected once against the stub
     (which ships with the exercise and imports cleanly)."""
     key = (exercise.slug, hidden)
@@ -59,9 +56,10 @@ def expected_tests(exercise: Exercise, hidden: bool) -> list[CollectedTest]:
                           f"{exercise.exercise_dir}")
     if key not in _expected_cache:
         spec = spec_for(exercise, exercise.stub_files(), Options(hidden=hidden), collect_only=True)
-        outcome = run_tests(spec)
+        outcome = run_tests(spec, launcher=launcher)
         if not outcome.collection_error and not outcome.collected:
-            outcome = run_tests(spec)  # once more: a child killed by the machine, not the course
+            # once more: a child killed by the machine, not the course
+            outcome = run_tests(spec, launcher=launcher)
         if outcome.collection_error or not outcome.collected:
             why = (outcome.collection_error or "; ".join(outcome.notes)
                    or f"no tests found; the child printed: {outcome.output[-300:]!r}"
@@ -110,18 +108,14 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: Ru
     for test in expected:
         if only is not None and test.nodeid not in only:
             continue
-        got = outcome.tests.get(test.nodeid)
-        diagnosis = None
-        if got is None:
-            status, message, duration = Status.ERROR, f"did not run: {why_absent}", 0.0
-        else:
-            status, message, duration = Status(got.status), got.message, got.duration
-            diagnosis = got.diagnosis
+        verdict = outcome.tests.get(test.nodeid) or Verdict(Status.ERROR,
+                                                            f"did not run: {why_absent}")
         share = round(shares[test.nodeid], 4)
         result.tests.append(TestResult(
-            name=test.nodeid, status=status, score=share if status is Status.PASSED else 0.0,
-            max_score=share, message=message, duration=round(duration, 3),
-            hidden=_is_hidden(test.nodeid), diagnosis=diagnosis))
+            name=test.nodeid, status=verdict.status,
+            score=share if verdict.status is Status.PASSED else 0.0, max_score=share,
+            message=verdict.message, duration=round(verdict.duration, 3),
+            hidden=_is_hidden(test.nodeid), diagnosis=verdict.diagnosis))
     result.status = worst([t.status for t in result.tests])
     if outcome.notes:
         result.message = "\n".join(outcome.notes)
@@ -129,12 +123,15 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: Ru
 
 
 def grade_found(exercise: Exercise, found: Found, options: Options,
-                only: Collection[str] | None = None) -> ExerciseResult:
+                only: Collection[str] | None = None,
+                launcher: Launcher | None = None) -> ExerciseResult:
     """Grade an exercise's files as found in a submission (see
     :func:`grader.notebook.exercise_files`); ``only``: run just these tests
-    (node ids; see :func:`combine`)."""
+    (node ids; see :func:`combine`); ``launcher``: how the runs' children
+    start (default: a fresh interpreter, sandboxed as ``options`` say)."""
     try:
-        expected: list[CollectedTest] | None = expected_tests(exercise, options.hidden)
+        expected: list[CollectedTest] | None = expected_tests(exercise, options.hidden,
+                                                              launcher)
     except CourseError:
         if options.hidden:
             raise
@@ -159,7 +156,8 @@ def grade_found(exercise: Exercise, found: Found, options: Options,
     if only is not None:  # a part of the exercise: just those tests
         wanted = [t for t in expected or [] if t.nodeid in only]
         select = [t.nodeid for t in wanted]
-    outcome = run_tests(spec_for(exercise, found.files, options, select=select), wanted)
+    outcome = run_tests(spec_for(exercise, found.files, options, select=select), wanted,
+                        launcher)
     if expected is None:
         expected = outcome.collected
     result = score_outcome(exercise, expected, outcome, only)
@@ -188,25 +186,3 @@ def combine(parts: list[ExerciseResult], expected: list[CollectedTest]) -> Exerc
         max_score=parts[0].max_score, tests=tests,
         message="\n".join(dict.fromkeys(p.message for p in parts if p.message)),
         output="\n".join(p.output for p in parts if p.output), seed=parts[0].seed)
-
-
-def grade_submission(course: Course, submission: Submission, exercises: list[Exercise],
-                     options: Options,
-                     on_exercise: Callable[[str], None] | None = None) -> StudentResult:
-    """Grade every given exercise of one student's submission."""
-    result = StudentResult(student=submission.student)
-    scratch = temp_folder()
-    notes: list[str] = []
-    try:
-        try:
-            folder: Path | None = unpack(submission, scratch, notes)
-            result.message = "\n".join(notes)
-        except SubmissionError as exc:
-            folder, result.message = None, str(exc)
-        for exercise in exercises:
-            if on_exercise:
-                on_exercise(exercise.slug)
-            result.exercises[exercise.slug] = grade_exercise(exercise, folder, options)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return result

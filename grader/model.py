@@ -1,25 +1,17 @@
 """The one results model. Every report (results.json, feedback.md, the
-gradebook, JUnit XML, the terminal table) is rendered from these classes."""
+gradebook, JUnit XML, the terminal table) is rendered from these classes.
+A test's status and diagnosis are the ones its run reported
+(:mod:`grader.runner.protocol`)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from typing import Any
 
+from grader.runner.protocol import Diagnosis, Status
 
-class Status(StrEnum):
-    """What happened to a test or an exercise."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"  # the student's file failed to import, or the test could not run
-    TIMEOUT = "timeout"
-    MISSING = "missing"  # the student's file is not in the submission
-    DEADLOCK = "deadlock"  # threads waited for each other in a cycle
-    STALL = "stall"  # every thread waited, and nothing could wake any of them
-    POTENTIAL_DEADLOCK = "potential-deadlock"  # locks taken in opposite orders
-    RACE = "race"  # an update was lost between a read and a write
+__all__ = ["SEVERITY", "Diagnosis", "ExerciseResult", "Status", "StudentResult", "TestResult",
+           "worst"]
 
 
 # Most severe first: an exercise takes the most severe status of its tests.
@@ -45,18 +37,22 @@ class TestResult:
     message: str = ""
     duration: float = 0.0
     hidden: bool = False
-    diagnosis: dict[str, Any] | None = None
+    diagnosis: Diagnosis | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["status"] = str(self.status)
         if self.diagnosis is None:
             del data["diagnosis"]
+        else:
+            data["diagnosis"] = self.diagnosis.to_dict()
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TestResult:
-        return cls(**{**data, "status": Status(data["status"])})
+        diagnosis = data.get("diagnosis")
+        return cls(**{**data, "status": Status(data["status"]),
+                      "diagnosis": Diagnosis.from_dict(diagnosis) if diagnosis else None})
 
 
 @dataclass

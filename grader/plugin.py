@@ -12,30 +12,24 @@ per test in pytest-json-report's report.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
-import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from grader import diagnostics
+from grader.diagnostics import races
+from grader.diagnostics.explain import render
 from grader.diagnostics.findings import Findings
+from grader.runner import mac, protocol
+from grader.runner.protocol import Diagnosis, Status, Verdict
 from grader.testing import switches
 from grader.testing.deadline import DeadlineExceeded
 
 OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
-RUN_TOKEN: str | None = None  # the attempt's secret (set by the child); stamps every event
-
-
-def seal_tests(paths: list[str]) -> None:
-    """Take the run's test files off the disk before student code runs
-    (grader.runner.sealed); called by the child before pytest starts."""
-    from grader.runner import sealed
-
-    sealed.seal(paths)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,9 +59,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _grader_seed(request: pytest.FixtureRequest):
     """Give each test its own seed, derived from the run's base seed."""
-    switches.set_current_seed(switches.seed_for(request.node.nodeid.split("::", 1)[-1]))
+    races.set_current_seed(races.seed_for(request.node.nodeid.split("::", 1)[-1]))
     yield
-    switches.set_current_seed(None)
+    races.set_current_seed(None)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -102,7 +96,7 @@ def start_method(request: pytest.FixtureRequest):
 @pytest.fixture
 def seed() -> int:
     """The running test's seed (for tests that draw their own random numbers)."""
-    return switches.current_seed()
+    return races.current_seed()
 
 
 class TestTimeout(BaseException):  # noqa: N818 - reads well in a student's report
@@ -116,9 +110,7 @@ class TestDiagnosed(BaseException):  # noqa: N818
 
     __test__ = False
 
-    def __init__(self, diagnosis: dict[str, Any]) -> None:
-        from grader.diagnostics.report import render
-
+    def __init__(self, diagnosis: Diagnosis) -> None:
         super().__init__(render(diagnosis))
         self.diagnosis = diagnosis
 
@@ -167,13 +159,13 @@ class GradingSession:
         self.student_dir = os.path.realpath(student_dir) + os.sep if student_dir else None
         if student_dir:
             stacks.set_student_dirs(student_dir)
-        self.results: dict[str, dict[str, Any]] = {}
+        self.verdicts: dict[str, Verdict] = {}
         self.current: pytest.Item | None = None
         self.current_timeout = 0.0
         self.fired = False
         self.main_ident = threading.main_thread().ident
-        self.pending: dict[str, Any] | None = None
-        self.delivered: dict[str, Any] | None = None
+        self.pending: Diagnosis | None = None
+        self.delivered: Diagnosis | None = None
         self.armed = False  # a test's own code is running: the alarm may interrupt it
         self.findings = Findings(self.student_dir)
         from grader.runner import sealed
@@ -188,43 +180,42 @@ class GradingSession:
 
             watchdog.listener = self._on_diagnosis
 
-    def _on_diagnosis(self, diagnosis: dict[str, Any]) -> None:
+    def _on_diagnosis(self, diagnosis: Diagnosis) -> None:
         """From the watchdog's thread: fail the running test with it."""
         if not self.armed:
             return
         self.pending = diagnosis
         signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
-    def emit(self, **event: Any) -> None:
-        line = json.dumps(event)
-        if RUN_TOKEN:
-            from grader.runner import mac
-
-            line = f"{mac.sign(RUN_TOKEN, line)} {line}"
+    def emit(self, event: protocol.Event) -> None:
+        """One event on the stream, signed with the attempt's secret."""
+        line = protocol.encode(event)
+        if mac.run_token:
+            line = f"{mac.sign(mac.run_token, line)} {line}"
         os.write(self.fd, (line + "\n").encode())
 
     # -- collection ---------------------------------------------------------
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.emit(event="collect_error", nodeid=report.nodeid,
-                      message=_cap(str(report.longreprtext), 20000))
+            self.emit(protocol.CollectError(report.nodeid,
+                                            _cap(str(report.longreprtext), 20000)))
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.emit(event="collected", tests=[
-            {"nodeid": item.nodeid, "weight": weight_of(item),
-             "timeout": timeout_of(item, self.default_timeout),
-             "cpu_sensitive": item.get_closest_marker("cpu_sensitive") is not None}
-            for item in session.items])
+        self.emit(protocol.Collected(tuple(
+            protocol.CollectedTest(
+                nodeid=item.nodeid, weight=weight_of(item),
+                timeout=timeout_of(item, self.default_timeout),
+                cpu_sensitive=item.get_closest_marker("cpu_sensitive") is not None)
+            for item in session.items)))
 
     # -- running ------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
         self.current, self.fired, self.delivered = item, False, None
         self.current_timeout = timeout_of(item, self.default_timeout)
-        self.results[item.nodeid] = {"status": "passed", "message": "", "duration": 0.0}
-        self.emit(event="start", nodeid=item.nodeid, timeout=self.current_timeout,
-                  time=time.time())
+        self.verdicts[item.nodeid] = Verdict(Status.PASSED)
+        self.emit(protocol.Started(item.nodeid, self.current_timeout))
         self.findings.start(item.nodeid)
         signal.setitimer(signal.ITIMER_REAL, self.current_timeout)
         self.armed = True
@@ -236,7 +227,7 @@ class GradingSession:
             self.current = self.pending = None
             self._stop_leftovers(item)
             self.findings.stop()
-            self.emit(event="end", nodeid=item.nodeid, **self.results[item.nodeid])
+            self.emit(protocol.Ended(item.nodeid, self.verdicts[item.nodeid]))
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
         if not self.armed:
@@ -279,10 +270,11 @@ class GradingSession:
         files = [os.path.join(self.student_dir, name) for name in os.listdir(self.student_dir)
                  if name.endswith(".py")]
         stopped = stop_spinning(leftovers, files)
-        result = self.results.get(item.nodeid)
-        if stopped and result is not None and result["status"] != "passed":
-            result["message"] += ("\n\nAfter the test, these threads were still busy in your "
-                                  f"code and were stopped: {', '.join(stopped)}.")
+        verdict = self.verdicts.get(item.nodeid)
+        if stopped and verdict is not None and verdict.status is not Status.PASSED:
+            self.verdicts[item.nodeid] = replace(verdict, message=(
+                f"{verdict.message}\n\nAfter the test, these threads were still busy in your "
+                f"code and were stopped: {', '.join(stopped)}."))
 
     def _test_threads(self) -> set[int] | None:
         """The running test's threads and the main thread (None: all threads)."""
@@ -297,46 +289,45 @@ class GradingSession:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
         outcome = yield
         report: pytest.TestReport = outcome.get_result()
-        result = self.results.setdefault(item.nodeid, {"status": "passed", "message": "",
-                                                       "duration": 0.0})
-        result["duration"] = round(result["duration"] + report.duration, 4)
+        verdict = self.verdicts.get(item.nodeid, Verdict(Status.PASSED))
+        verdict = replace(verdict, duration=round(verdict.duration + report.duration, 4))
         if report.skipped and call.when != "teardown":
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
-            result.update(status="failed", message=f"the test was skipped: {reason}")
-        elif report.failed and result["status"] == "passed":
-            excinfo = call.excinfo
-            if excinfo is not None and excinfo.errisinstance(TestDiagnosed):
-                diagnosis = self.delivered or excinfo.value.diagnosis  # type: ignore[attr-defined]
-                status = diagnosis["kind"]
-                result["diagnosis"] = diagnosis
-            elif excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
-                status = "timeout"
-            else:
-                status = "failed" if call.when == "call" else "error"
-            message = self._describe(excinfo, report)
-            if "diagnosis" in result:
-                from grader.diagnostics.report import render
-
-                message = render(result["diagnosis"])
-            if call.when != "call":
-                message = f"in the test's {call.when}: {message}"
-            if self.delivered is not None and "diagnosis" not in result:
-                # The diagnosis came first; the clean-up then failed or hung too.
-                from grader.diagnostics.report import render
-
-                status = self.delivered["kind"]
-                result["diagnosis"] = self.delivered
-                message = f"{render(self.delivered)}\n\nThen, while cleaning up: {message}"
-            result.update(status=status, message=message)
+            verdict = replace(verdict, status=Status.FAILED,
+                              message=f"the test was skipped: {reason}")
+        elif report.failed and verdict.status is Status.PASSED:
+            verdict = self._failure(verdict, call, report)
         if call.when == "call":
-            self.findings.apply(result)
+            verdict = self.findings.judge(verdict)
         if call.when == "teardown":
             replaced = [name for name, obj in _primitives().items()
                         if obj is not self.primitives.get(name)]
             if replaced:
-                result.update(status="error", message=(
+                verdict = replace(verdict, status=Status.ERROR, message=(
                     f"your code replaced {', '.join(replaced)}: the tests need the real "
                     "ones, so no test of this run can pass"))
+        self.verdicts[item.nodeid] = verdict
+
+    def _failure(self, verdict: Verdict, call: pytest.CallInfo[None],
+                 report: pytest.TestReport) -> Verdict:
+        """The verdict of a test that just failed in one of its phases."""
+        excinfo = call.excinfo
+        diagnosis = None
+        if excinfo is not None and excinfo.errisinstance(TestDiagnosed):
+            diagnosis = self.delivered or excinfo.value.diagnosis  # type: ignore[attr-defined]
+            status = diagnosis.kind
+        elif excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
+            status = Status.TIMEOUT
+        else:
+            status = Status.FAILED if call.when == "call" else Status.ERROR
+        message = render(diagnosis) if diagnosis else self._describe(excinfo, report)
+        if call.when != "call":
+            message = f"in the test's {call.when}: {message}"
+        if self.delivered is not None and diagnosis is None:
+            # The diagnosis came first; the clean-up then failed or hung too.
+            diagnosis, status = self.delivered, self.delivered.kind
+            message = f"{render(self.delivered)}\n\nThen, while cleaning up: {message}"
+        return replace(verdict, status=status, message=message, diagnosis=diagnosis)
 
     def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,
                   report: pytest.TestReport) -> str:
@@ -370,11 +361,9 @@ class GradingSession:
     @pytest.hookimpl(optionalhook=True)
     def pytest_json_modifyreport(self, json_report: dict[str, Any]) -> None:
         for test in json_report.get("tests", []):
-            verdict = self.results.get(test.get("nodeid"))
+            verdict = self.verdicts.get(test.get("nodeid"))
             if verdict is not None:
-                test.setdefault("metadata", {})["grader"] = verdict
-        if RUN_TOKEN:  # signed as the grader will read it: verdicts included
-            from grader.runner import mac
-
+                test.setdefault("metadata", {})["grader"] = verdict.to_dict()
+        if mac.run_token:  # signed as the grader will read it: verdicts included
             json_report["grader_mac"] = mac.sign(
-                RUN_TOKEN, mac.report_text(json_report.get("tests", [])))
+                mac.run_token, mac.report_text(json_report.get("tests", [])))

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Course, load_course
+from grader.course import Course, Exercise, load_course
+from grader.discover import Submission
+from grader.grade import Options
+from grader.model import StudentResult
 from grader.runner import procs
 
 # Fixtures are graded by the tests, never run as tests themselves.
@@ -27,6 +30,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def course() -> Course:
     return load_course(ROOT)
+
+
+def grade_class(course: Course, submissions: list[Submission], exercises: list[Exercise],
+                options: Options, out: Path, jobs: int = 2) -> dict[str, StudentResult]:
+    """Submissions graded as `grader grade` grades them (grader.batch), every
+    report written into ``out``; each student's result by name."""
+    from grader.batch import ClassGrading
+    from grader.reports import FORMATS, write_class
+
+    results = ClassGrading(course, submissions, exercises, options, out, jobs=jobs,
+                           formats=FORMATS).run()
+    write_class(out, results, [ex.slug for ex in exercises], FORMATS)
+    return {r.student: r for r in results}
 
 
 @pytest.fixture(autouse=True)
@@ -60,8 +76,12 @@ def marked_processes() -> list[int]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """After the whole suite, no process it started may still be running."""
+    """After the whole suite, no process it started may still be running
+    (checked once, by the main pytest process, after every worker is done)."""
     from grader.testing import wait_until
+
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the others may still be running
 
     if not wait_until(lambda: not marked_processes(), 15):
         left = marked_processes()

@@ -12,12 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, grade_class
 
 from grader.discover import MAX_SOURCE_MB, find_submissions
-from grader.grade import Options, grade_submission
+from grader.grade import Options
 from grader.model import Status
-from grader.reports import write_all
 from grader.reports.atomic import safe_name
 
 SLUG = "countdown"
@@ -25,11 +24,8 @@ SOLUTION = ROOT / "solutions" / SLUG / "countdown.py"
 
 
 def grade(course, klass: Path, out: Path) -> dict:
-    exercise = course.exercises[SLUG]
-    results = [grade_submission(course, s, [exercise], Options())
-               for s in find_submissions(klass)]
-    write_all(out, results, [SLUG])
-    return {r.student: r for r in results}
+    return grade_class(course, find_submissions(klass), [course.exercises[SLUG]], Options(),
+                       out)
 
 
 def reason(result) -> str:

@@ -167,7 +167,8 @@ def test_check_for_a_student(tmp_path):
     shutil.copytree(CLASS / "alice", alice)
     good = grader("check", "race", "--path", str(alice))
     assert good.returncode == 0 and "4 of 4 public tests passed" in good.stdout
-    missing = grader("check", "race", "--path", str(tmp_path))
+    (tmp_path / "empty").mkdir()
+    missing = grader("check", "race", "--path", str(tmp_path / "empty"))
     assert missing.returncode == 1 and "race.py was not found" in missing.stdout
 
 

@@ -15,10 +15,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import grade_class
 
 from grader.course import Course, Exercise
 from grader.discover import find_submissions
-from grader.grade import Options, grade_submission
+from grader.grade import Options
 from grader.model import StudentResult
 from grader.reports import write_all
 from grader.reports.atomic import safe_name
@@ -40,15 +41,14 @@ def case_exercise(course: Course, case: str) -> Exercise:
     return quick(course.exercises[file.stem])
 
 
-def grade_class(course: Course, exercise: Exercise, klass: Path, out: Path,
-                options: Options) -> tuple[dict[str, StudentResult], dict[str, float]]:
-    results, seconds = {}, {}
-    for submission in find_submissions(klass):
-        start = time.monotonic()
-        results[submission.student] = grade_submission(course, submission, [exercise], options)
-        seconds[submission.student] = time.monotonic() - start
-    write_all(out, list(results.values()), [exercise.slug])
-    return results, seconds
+def grade_each(course: Course, exercise: Exercise, klass: Path, out: Path,
+               options: Options) -> tuple[dict[str, StudentResult], dict[str, float]]:
+    """The class graded as `grader grade` grades it (the students side by side),
+    and how long that took: no student took longer."""
+    start = time.monotonic()
+    results = grade_class(course, find_submissions(klass), [exercise], options, out)
+    took = time.monotonic() - start
+    return results, {student: took for student in results}
 
 
 def everything_shown(out: Path, student: str, result: StudentResult) -> str:
@@ -88,7 +88,7 @@ def run_case(course: Course, case: str, tmp_path: Path, out: Path, use_sandbox: 
         shutil.copyfile(exercise.solution_dir / name, klass / "good" / name)
     # An earlier gradebook in the output folder: the hostile code overwrites it.
     write_all(out, [StudentResult(student="earlier")], [exercise.slug])
-    results, seconds = grade_class(course, exercise, klass, out,
+    results, seconds = grade_each(course, exercise, klass, out,
                                    Options(hidden=True, sandbox=use_sandbox))
     return exercise, results, seconds
 

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, grade_class
 
 from grader.deploy.release import release
 from grader.discover import find_submissions
-from grader.grade import Options, grade_submission
+from grader.grade import Options
 
 pytestmark = pytest.mark.slow
 
@@ -150,9 +150,10 @@ def test_grading_the_submitted_tree_matches_nbgrader_and_the_py_files(course, ro
             shutil.copy(path, as_py / student / f"{slug}.py")
     scores = {}
     for label, folder in (("notebooks", course_dir / "submitted"), ("py", as_py)):
-        for submission in find_submissions(folder):
-            result = grade_submission(course, submission, exercises, Options(hidden=True))
-            scores[label, submission.student] = {
+        graded = grade_class(course, find_submissions(folder), exercises,
+                             Options(hidden=True), tmp_path / f"out-{label}")
+        for student, result in graded.items():
+            scores[label, student] = {
                 slug: round(ex.score, 2) for slug, ex in result.exercises.items()}
             assert not any(ex.message for ex in result.exercises.values()
                            if ex.status == "missing"), result

@@ -19,9 +19,10 @@ import pytest
 import xmlschema
 from conftest import ROOT
 
-from grader.model import ExerciseResult, Status, StudentResult, TestResult
+from grader.model import Diagnosis, ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, github, gradescope, junit, parse_formats, student
 from grader.runner import procs
+from grader.runner.protocol import Frame, ThreadState
 
 CLASS = ROOT / "examples" / "class"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -56,11 +57,10 @@ def sample() -> StudentResult:
         TestResult("test_x.py::test_ok", Status.PASSED, 5.0, 5.0, duration=0.1),
         TestResult("test_x_hidden.py::test_hang", Status.DEADLOCK, 0.0, 2.5,
                    message="Deadlock.\nThread-1 holds `a.lock`\n  at x.py:7 in move: with b:",
-                   hidden=True, diagnosis={
-                       "kind": "deadlock", "summary": "cycle", "advice": "order", "threads": [
-                           {"name": "Thread-1", "holds": ["`a.lock`"], "waits": "b",
-                            "frames": [{"file": "x.py", "line": 7, "function": "move",
-                                        "code": "with b:"}]}]}),
+                   hidden=True, diagnosis=Diagnosis(
+                       Status.DEADLOCK, "cycle", advice="order", threads=(ThreadState(
+                           "Thread-1", holds=("`a.lock`",), waits="b",
+                           frames=(Frame("x.py", 7, "move", "with b:"),)),))),
         TestResult("test_x_hidden.py::test_slow", Status.TIMEOUT, 0.0, 2.5, hidden=True,
                    message='did not finish. Where every thread was:\nMainThread:\n'
                            '  File "/h/test_x_hidden.py", line 30, in test_slow\n'
@@ -431,3 +431,50 @@ def test_what_was_expected_quotes_the_assertion_message():
     assert ("**What was expected:** The test says: the total should be 10, but it is 7.\n"
             in text)
     assert student.assertion("ValueError: boom") == ""
+
+
+# -- hidden tests' lines, whatever reports are asked for --------------------------------
+
+TOY_HIDDEN = '''from toy import answer
+
+
+def test_secret_rule():
+    expected_secret_total = sum(range(7)) * 6
+    assert answer() == expected_secret_total, "expected_secret_total = sum(range(7)) * 6"
+'''
+
+
+def toy_course(root: Path) -> Path:
+    """A course of one exercise whose hidden test's failure message quotes a
+    line of the hidden test (as pytest's own introspection can)."""
+    (root / "exercises" / "toy").mkdir(parents=True)
+    (root / "hidden" / "toy").mkdir(parents=True)
+    (root / "course.toml").write_text('[[exercise]]\nslug = "toy"\ntitle = "Toy"\npart = 3\n'
+                                      'files = ["toy.py"]\npoints = 10\n')
+    (root / "exercises" / "toy" / "README.md").write_text("Return the answer.\n")
+    (root / "exercises" / "toy" / "toy.py").write_text("def answer():\n    return 0\n")
+    (root / "exercises" / "toy" / "test_toy.py").write_text(
+        "from toy import answer\n\n\ndef test_runs():\n    answer()\n")
+    (root / "hidden" / "toy" / "test_toy_hidden.py").write_text(TOY_HIDDEN)
+    return root
+
+
+@pytest.mark.parametrize("formats", [*parse_formats("all"), "all"])
+def test_hidden_test_lines_never_reach_feedback_under_any_format(tmp_path, formats):
+    root = toy_course(tmp_path / "course")
+    (tmp_path / "class" / "zoe").mkdir(parents=True)
+    (tmp_path / "class" / "zoe" / "toy.py").write_text("def answer():\n    return 41\n")
+    out = tmp_path / "out"
+    run = grader("--course", str(root), "grade", str(tmp_path / "class"), "--out", str(out),
+                 "--format", formats, "--no-sandbox")
+    assert run.returncode == 0, run.stdout + run.stderr
+    secret = "expected_secret_total = sum(range(7)) * 6"
+    message = json.loads((out / "zoe" / "results.json").read_text())[
+        "exercises"]["toy"]["tests"][1]["message"]
+    assert secret in message  # the instructor's results.json has it: the test can fail
+    shown = [p for p in out.rglob("*") if p.name.startswith(("feedback", "gradescope",
+                                                             "summary"))]
+    assert bool(shown) == any(f in formats for f in ("feedback", "gradescope", "github",
+                                                       "all"))
+    for path in shown:
+        assert secret not in html.unescape(path.read_text()), path

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from grader.model import ExerciseResult, Status, StudentResult, TestResult
+from grader.model import Diagnosis, ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, gradebook, junit, results_json, write_all
 from grader.reports.atomic import safe_name, write_text
 
@@ -17,7 +17,7 @@ def sample() -> StudentResult:
         TestResult("test_x.py::test_ok", Status.PASSED, 5.0, 5.0, duration=0.1),
         TestResult("test_x_hidden.py::test_hang", Status.DEADLOCK, 0.0, 2.5,
                    message="Deadlock.\nThread-1 holds `a.lock`", hidden=True,
-                   diagnosis={"kind": "deadlock", "summary": "cycle", "threads": []}),
+                   diagnosis=Diagnosis(Status.DEADLOCK, "cycle")),
         TestResult("test_x_hidden.py::test_slow", Status.TIMEOUT, 0.0, 2.5, hidden=True,
                    message="did not finish"),
     ]

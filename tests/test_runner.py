@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 from grader.course import Limits
-from grader.runner import warm
+from grader.runner.launch import Warm
 from grader.runner.run import RunSpec, run_tests
 
 TOY = FIXTURES / "toy"
@@ -21,15 +21,16 @@ def toy_run(request, tmp_path_factory):
     forked by a warm server (stopped before the tests look: no process left)."""
     pidfile = tmp_path_factory.mktemp("orphan") / "pid"
     os.environ["TOY_PIDFILE"] = str(pidfile)
-    if request.param == "warm":
-        warm.start()
+    launcher = Warm() if request.param == "warm" else None
     try:
         start = time.monotonic()
         outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"},
-                                    tests=[TOY / "test_toy.py"], test_timeout=10, timeout=120))
+                                    tests=[TOY / "test_toy.py"], test_timeout=10, timeout=120),
+                            launcher=launcher)
         return outcome, time.monotonic() - start, pidfile
     finally:
-        warm.stop()
+        if launcher is not None:
+            launcher.close()
         del os.environ["TOY_PIDFILE"]
 
 
@@ -103,13 +104,14 @@ def test_output_is_captured_and_capped():
 def test_a_clean_run_carries_no_notes_and_no_warnings(path):
     """A run that nothing went wrong in: its signed report is accepted, and
     pytest has nothing to warn about (warm: the preloaded plugins)."""
-    if path == "warm":
-        warm.start()
+    launcher = Warm() if path == "warm" else None
     try:
         outcome = run_tests(RunSpec(files={"toy.py": TOY / "toy.py"},
-                                    tests=[TOY / "test_quiet.py"], test_timeout=10, timeout=60))
+                                    tests=[TOY / "test_quiet.py"], test_timeout=10, timeout=60),
+                            launcher=launcher)
     finally:
-        warm.stop()
+        if launcher is not None:
+            launcher.close()
     assert outcome.tests["test_quiet.py::test_quiet"].status == "passed"
     assert outcome.notes == []
     assert "warning" not in outcome.output.lower(), outcome.output

@@ -5,7 +5,8 @@
 - :mod:`release`: the release folder: the student bundle, the grading copy,
   the nbgrader course, a Gradescope autograder zip and a GitHub Classroom
   template repository per assignment.
-- :mod:`gradescope`, :mod:`classroom`: those last two.
+- :mod:`nbgrader`: the nbgrader course directory.
+- :mod:`gradescope`, :mod:`classroom`: the zips and the templates.
 - ``files/``: Gradescope's ``setup.sh`` and ``run_autograder``, the Classroom
   workflow ``grade.yml``.
 """

@@ -9,7 +9,7 @@ out or deploys, for the whole course or one assignment.
   hidden tests, no solutions. The private course repository that GitHub
   Classroom workflows read, and what the nbgrader course grades with.
 - ``DIR/nbgrader``: an nbgrader course directory, one nbgrader assignment per
-  assignment (:mod:`grader.workbook.nbgrader`).
+  assignment (:mod:`grader.deploy.nbgrader`).
 - ``DIR/gradescope/NAME.zip``: a Gradescope autograder per assignment
   (:mod:`grader.deploy.gradescope`).
 - ``DIR/classroom/NAME``: a GitHub Classroom template repository per
@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Course, CourseError
-from grader.deploy import bundle, classroom, gradescope
+from grader.deploy import bundle, classroom, gradescope, nbgrader
 from grader.deploy.student import write_student
-from grader.workbook import nbgrader
 
 
 class ReleaseError(CourseError):

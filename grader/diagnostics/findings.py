@@ -1,18 +1,18 @@
 """Findings that judge a test after it ran, whatever its own assertions said:
 a lock-order inversion in the student's code (potential deadlock), a lost
 update seen while thread switches were injected (race), and diagnoses written
-by other processes of the run (a multiprocessing worker's deadlock or stall)."""
+by other processes of the run (a multiprocessing worker's deadlock or stall).
+Each turns the test's :class:`~grader.runner.protocol.Verdict` into a new one."""
 
 from __future__ import annotations
 
 import glob
 import json
 import os
-from typing import Any
+from dataclasses import replace
 
-from grader import diagnostics
-from grader.diagnostics import report, state
-from grader.testing import switches
+from grader.diagnostics import explain, races, state
+from grader.runner.protocol import Diagnosis, ProtocolError, Status, Verdict
 
 
 class Findings:
@@ -23,17 +23,10 @@ class Findings:
         self.inversions_before = 0
         self.worker_offsets: dict[str, int] = {}
 
-    def _inversions(self) -> list[Any]:
-        if not diagnostics._installed:
-            return []
-        from grader.diagnostics import primitives
-
-        return primitives.inversions
-
     def start(self, nodeid: str) -> None:
         state.current_test = nodeid
-        self.inversions_before = len(self._inversions())
-        switches.reset_races()
+        self.inversions_before = len(state.inversions)
+        races.reset()
         self.worker_offsets = {path: os.path.getsize(path) for path in self._worker_files()}
 
     def stop(self) -> None:
@@ -48,43 +41,43 @@ class Findings:
         return bool(self.student_dir) and os.path.realpath(path).startswith(
             self.student_dir or "\0")
 
-    def worker_diagnoses(self) -> list[dict[str, Any]]:
+    def worker_diagnoses(self) -> list[Diagnosis]:
         found = []
         for path in self._worker_files():
             with open(path) as f:
                 f.seek(self.worker_offsets.get(path, 0))
                 for line in f:
                     try:
-                        found.append(json.loads(line))
-                    except ValueError:
+                        found.append(Diagnosis.from_dict(json.loads(line)))
+                    except (ValueError, ProtocolError):
                         continue
         return found
 
-    def apply(self, result: dict[str, Any]) -> None:
-        """Update a test's verdict (status, message, diagnosis) in place."""
-        new = [c for c in self._inversions()[self.inversions_before:]
+    def judge(self, verdict: Verdict) -> Verdict:
+        """The test's verdict once the findings are taken into account."""
+        new = [c for c in state.inversions[self.inversions_before:]
                if any(self._student_site(e.site) for e in c)]
         if new:
-            self._add(result, report.inversion_diagnosis(new[0]), force=True)
-        race = switches.lost_update()
-        if race is not None and result["status"] == "failed":
-            self._add(result, race)
-        if result["status"] in ("failed", "timeout"):
+            verdict = _add(verdict, explain.inversion_diagnosis(new[0]), force=True)
+        race = races.lost_update()
+        if race is not None and verdict.status is Status.FAILED:
+            verdict = _add(verdict, race)
+        if verdict.status in (Status.FAILED, Status.TIMEOUT):
             for diagnosis in self.worker_diagnoses():
-                diagnosis = {**diagnosis, "summary": "In a child process: "
-                             + diagnosis["summary"]}
-                self._add(result, diagnosis)
+                verdict = _add(verdict, diagnosis.with_summary(
+                    "In a child process: " + diagnosis.summary))
                 break
+        return verdict
 
-    @staticmethod
-    def _add(result: dict[str, Any], diagnosis: dict[str, Any], force: bool = False) -> None:
-        text = report.render(diagnosis)
-        if result["status"] == "passed" or (force and "diagnosis" not in result):
-            if result["status"] == "passed":
-                result["message"] = text
-            else:
-                result["message"] = f"{result['message']}\n\n{text}"
-            result.update(status=diagnosis["kind"], diagnosis=diagnosis)
-        elif "diagnosis" not in result:
-            result.update(status=diagnosis["kind"], diagnosis=diagnosis,
-                          message=f"{result['message']}\n\n{text}")
+
+def _add(verdict: Verdict, diagnosis: Diagnosis, force: bool = False) -> Verdict:
+    """``verdict`` with ``diagnosis`` as its cause: a passed test takes it
+    (only ``force``d ones reach a passed test: an inversion fails it); a failed
+    one without a diagnosis takes it, its own message kept above."""
+    text = explain.render(diagnosis)
+    if verdict.status is Status.PASSED:
+        return replace(verdict, status=diagnosis.kind, message=text, diagnosis=diagnosis)
+    if verdict.diagnosis is None:
+        return replace(verdict, status=diagnosis.kind, diagnosis=diagnosis,
+                       message=f"{verdict.message}\n\n{text}")
+    return verdict

@@ -18,8 +18,8 @@ import sys
 import threading
 from typing import Any
 
-from grader.diagnostics import state
-from grader.diagnostics.lockorder import Edge, OrderGraph
+from grader.diagnostics import naming, state
+from grader.diagnostics.lockorder import Edge
 
 _allocate = _thread.allocate_lock
 _CRLock = _thread.RLock
@@ -29,12 +29,6 @@ _real_join = threading.Thread.join
 _real_start = threading.Thread.start
 _real_delete = threading.Thread._delete  # type: ignore[attr-defined]
 _ids = itertools.count(1)
-
-ORDER = OrderGraph()
-# Cycles found in the lock-order graph, oldest first; each is a list of edges.
-inversions: list[list[Edge]] = []
-# lock id -> lock, for the locks that appear in the order graph (to name them)
-locks_by_id: dict[int, Any] = {}
 
 
 def _thread_name() -> str:
@@ -51,26 +45,24 @@ def _note_order(me: int, lock: Any) -> None:
         return
     for first in held:
         if first is lock or (first._internal and lock._internal) \
-                or (first._id, lock._id) in ORDER.edges:
+                or (first._id, lock._id) in state.ORDER.edges:
             continue
-        locks_by_id[first._id] = first
-        locks_by_id[lock._id] = lock
+        state.locks_by_id[first._id] = first
+        state.locks_by_id[lock._id] = lock
         site = state.creation_site(3)
-        cycle = ORDER.add(Edge(first._id, lock._id, site, _thread_name(),
-                               (_name(first), _name(lock))))
+        cycle = state.ORDER.add(Edge(first._id, lock._id, site, _thread_name(),
+                                     (_name(first), _name(lock))))
         if cycle:
-            inversions.append(cycle)
+            state.inversions.append(cycle)
 
 
 def _name(lock: Any) -> str:
     """The student's name for ``lock`` as the acquiring code sees it."""
-    from grader.diagnostics import naming, watchdog
-
     if lock._internal:
         return ""
     frame = sys._getframe(3)
-    frames = naming.student_frames(frame, watchdog.student_dir) + naming.user_frames(frame)
-    return naming.name_of(lock, frames, watchdog.student_dir) or ""
+    frames = naming.student_frames(frame, state.student_dir) + naming.user_frames(frame)
+    return naming.name_of(lock, frames, state.student_dir) or ""
 
 
 def _forget_held(owner: int | None, lock: Any) -> None:

@@ -1,8 +1,11 @@
-"""What every thread of this process is doing, as far as synchronisation goes.
+"""The diagnostics' shared state in one process: what every thread is doing
+as far as synchronisation goes, the lock-order graph and the inversions it
+found, and where the student's files are.
 
-Written by the tracking primitives, read by the watchdog. Plain dict and
-attribute writes are atomic under the GIL, so no lock guards this state (a
-lock here would itself need tracking).
+Written by the tracking primitives, read by the watchdog, the explanations
+and the findings; this module imports none of them. Plain dict and attribute
+writes are atomic under the GIL, so no lock guards this state (a lock here
+would itself need tracking).
 """
 
 from __future__ import annotations
@@ -15,10 +18,22 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.diagnostics.lockorder import Edge, OrderGraph
+
 # (the standard library, the grader)
 _LIBRARY_DIRS = (os.path.dirname(os.__file__) + os.sep,
                  os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
 _serial = itertools.count(1)
+
+# The student's folder (with a trailing separator), whose frames and names are shown.
+student_dir: str | None = os.path.realpath(os.environ["GRADER_STUDENT_DIR"]) + os.sep \
+    if os.environ.get("GRADER_STUDENT_DIR") else None
+# Which lock was taken while which was held, across the whole run.
+ORDER = OrderGraph()
+# Cycles found in the lock-order graph, oldest first; each is a list of edges.
+inversions: list[list[Edge]] = []
+# lock id -> lock, for the locks that appear in the order graph (to name them)
+locks_by_id: dict[int, Any] = {}
 
 
 @dataclass

@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.diagnostics import report, state
+from grader.diagnostics import explain, state
+from grader.runner.protocol import Diagnosis, ProtocolError, Status
 
 POLL = 0.05
 STALL_AFTER = 0.5
@@ -34,9 +35,7 @@ STALL_ADVICE = ("No thread can make progress: each waits for something only anot
                 "waiting thread could do. Look for a notify that happens before the wait "
                 "(a lost wake-up), a missing sentinel, or a join on a thread that never ends.")
 
-listener: Callable[[dict[str, Any]], None] | None = None
-student_dir: str | None = os.path.realpath(os.environ["GRADER_STUDENT_DIR"]) + os.sep \
-    if os.environ.get("GRADER_STUDENT_DIR") else None
+listener: Callable[[Diagnosis], None] | None = None
 _ident: int | None = None
 _last_cycle: frozenset[tuple[int, int]] | None = None
 _last_stall: frozenset[tuple[int, int]] | None = None
@@ -134,7 +133,7 @@ def find_cycle(edges: dict[int, int]) -> list[int] | None:
 _worker_offsets: dict[str, int] = {}
 
 
-def _worker_news() -> dict[str, Any] | None:
+def _worker_news() -> Diagnosis | None:
     """A diagnosis another process of the run wrote since the last look."""
     run_dir = os.environ.get("GRADER_RUN_DIR")
     folder = os.path.join(run_dir, "diagnoses") if run_dir else ""
@@ -150,8 +149,8 @@ def _worker_news() -> dict[str, Any] | None:
         for line in data.splitlines():
             if found is None and line.strip():
                 try:
-                    found = json.loads(line)
-                except ValueError:
+                    found = Diagnosis.from_dict(json.loads(line))
+                except (ValueError, ProtocolError):
                     continue
     return found
 
@@ -164,8 +163,7 @@ def check() -> None:
         if not state.current_test:
             return
         if news is not None:
-            news["summary"] = "In a child process: " + news["summary"]
-            listener(news)
+            listener(news.with_summary("In a child process: " + news.summary))
             return
     frames = sys._current_frames()
     waits = dict(state.waits)
@@ -184,7 +182,7 @@ def check() -> None:
     if cycle:
         key = frozenset((i, waits[i].serial) for i in cycle)
         if key == _last_cycle:
-            _report("deadlock", cycle, frames, waits)
+            _report(Status.DEADLOCK, cycle, frames, waits)
             _last_cycle = None
             return
         _last_cycle = key
@@ -198,7 +196,7 @@ def check() -> None:
         # Seen twice with the very same waits: not a thread caught ending.
         key = frozenset((i, w.serial) for i, w in chosen.items())  # type: ignore[union-attr]
         if key == _last_stall:
-            _report("stall", sorted(relevant), frames, waits)
+            _report(Status.STALL, sorted(relevant), frames, waits)
             _last_stall = None
         else:
             _last_stall = key
@@ -206,12 +204,12 @@ def check() -> None:
         _last_stall = None
 
 
-def _report(kind: str, idents: list[int], frames: dict[int, Any],
+def _report(kind: Status, idents: list[int], frames: dict[int, Any],
             waits: dict[int, state.Wait]) -> None:
-    namer = report.Namer(frames, student_dir)
-    threads = [report.thread_entry(i, namer, _wait_of(i, waits)) for i in idents]
-    threads = [t for t in threads if t["waits"]]
-    if kind == "deadlock":
+    namer = explain.Namer(frames, state.student_dir)
+    threads = [explain.thread_entry(i, namer, _wait_of(i, waits)) for i in idents]
+    threads = [t for t in threads if t.waits]
+    if kind is Status.DEADLOCK:
         names = " -> ".join([namer.thread(i) for i in idents] + [namer.thread(idents[0])])
         summary = (f"{len(idents)} thread(s) wait for each other in a cycle: {names}."
                    if len(idents) > 1 else
@@ -222,7 +220,7 @@ def _report(kind: str, idents: list[int], frames: dict[int, Any],
     else:
         summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
         advice = STALL_ADVICE
-    diagnosis = {"kind": kind, "summary": summary, "threads": threads, "advice": advice}
+    diagnosis = Diagnosis(kind, summary, tuple(threads), advice)
     # Stuck threads stay stuck: never report them again. The main thread is
     # interrupted by the diagnosis and goes on to the next test.
     state.reported.update(set(idents) - {_main_ident()})
@@ -232,11 +230,11 @@ def _report(kind: str, idents: list[int], frames: dict[int, Any],
         _write(diagnosis)
 
 
-def _write(diagnosis: dict[str, Any]) -> None:
+def _write(diagnosis: Diagnosis) -> None:
     run_dir = os.environ.get("GRADER_RUN_DIR")
     if not run_dir:
         return
     folder = os.path.join(run_dir, "diagnoses")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, f"{os.getpid()}.jsonl"), "a") as f:
-        f.write(json.dumps(diagnosis) + "\n")
+        f.write(json.dumps(diagnosis.to_dict()) + "\n")

@@ -49,31 +49,57 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
-def write_all(out: Path, results: list[StudentResult], slugs: list[str],
-              formats: Iterable[str] = DEFAULT_FORMATS,
-              hidden_files: Iterable[Path] = (),
-              groups: dict[str, list[str]] | None = None) -> None:
-    """Write the reports of a graded class into ``out``: results.json per
-    student always, and each of ``formats``. ``hidden_files`` are the hidden
-    tests, whose lines never appear in what students read; ``groups`` the
-    assignments (name -> slugs), for the class report's table."""
+def student_folder(out: Path, result: StudentResult) -> Path:
+    """Where one student's files go in a grading's output folder."""
+    return out / safe_name(result.student)
+
+
+def write_student(folder: Path, result: StudentResult, redact: student.Redactor,
+                  formats: Iterable[str] = DEFAULT_FORMATS) -> None:
+    """The one writer of a student's files: results.json always; feedback.md and
+    feedback.html (``feedback``), gradescope.json (``gradescope``) and the
+    instructor's page report.html (``html``) as ``formats`` ask. What a
+    student reads goes through ``redact`` (the hidden tests' lines removed)."""
     formats = set(formats)
-    redact = student.Redactor(hidden_files)
+    folder.mkdir(parents=True, exist_ok=True)
+    results_json.write(folder / "results.json", result)
+    if "feedback" in formats:
+        feedback.write(folder / "feedback.md", result, redact)
+        feedback.write_html(folder / "feedback.html", result, redact)
+    if "gradescope" in formats:
+        gradescope.write(folder / "gradescope.json", result, redact)
+    if "html" in formats:
+        html.write_student(folder, result, with_feedback="feedback" in formats)
+
+
+def write_class(out: Path, results: list[StudentResult], slugs: list[str],
+                formats: Iterable[str] = DEFAULT_FORMATS,
+                redact: student.Redactor | None = None,
+                groups: dict[str, list[str]] | None = None) -> None:
+    """The class's own reports (gradebook, JUnit, report.html, summary.md) as
+    ``formats`` ask; ``groups`` are the assignments (name -> slugs), for the
+    class report's table."""
+    formats = set(formats)
     out.mkdir(parents=True, exist_ok=True)
-    for result in results:
-        folder = out / safe_name(result.student)
-        folder.mkdir(exist_ok=True)
-        results_json.write(folder / "results.json", result)
-        if "feedback" in formats:
-            feedback.write(folder / "feedback.md", result, redact)
-            feedback.write_html(folder / "feedback.html", result, redact)
-        if "gradescope" in formats:
-            gradescope.write(folder / "gradescope.json", result, redact)
     if "gradebook" in formats:
         gradebook.write(out / "gradebook.csv", results, slugs)
     if "junit" in formats:
         junit.write(out / "junit.xml", results)
     if "html" in formats:
-        html.write(out, results, slugs, with_feedback="feedback" in formats, groups=groups)
+        html.write_overview(out, results, slugs, with_feedback="feedback" in formats,
+                            groups=groups)
     if "github" in formats:
         write_text(out / "summary.md", github.summary(results, slugs, redact))
+
+
+def write_all(out: Path, results: list[StudentResult], slugs: list[str],
+              formats: Iterable[str] = DEFAULT_FORMATS,
+              hidden_files: Iterable[Path] = (),
+              groups: dict[str, list[str]] | None = None) -> None:
+    """Every report of a graded class into ``out``: each student's files and
+    the class's. ``hidden_files`` are the hidden tests, whose lines never
+    appear in what students read."""
+    redact = student.Redactor(hidden_files)
+    for result in results:
+        write_student(student_folder(out, result), result, redact, formats)
+    write_class(out, results, slugs, formats, redact, groups)

@@ -16,15 +16,15 @@ from grader.reports.templates import render_template
 
 def _test_view(ex: ExerciseResult, test: Any, redact: student.Redactor) -> dict[str, Any]:
     why = student.explain(test.status, ex)
-    claim = student.assertion(test.message)
+    message = redact(test.message).rstrip()
+    claim = student.assertion(message)
     expected = why.expected
     if claim:  # the author's words say it better than a generic sentence
         expected = (f"The test says: {claim}" if test.status is Status.FAILED
                     else f"{expected} The test says: {claim}")
     return {"name": test.name, "hidden": test.hidden, "status": str(test.status),
             "max_score": test.max_score, "happened": why.happened, "expected": expected,
-            "to_try": why.to_try,
-            "message": redact(test.message).rstrip()}
+            "to_try": why.to_try, "message": message}
 
 
 def exercise_view(ex: ExerciseResult, redact: student.Redactor) -> dict[str, Any]:

@@ -53,11 +53,11 @@ def where(ex: ExerciseResult, test: TestResult, files: list[str]) -> tuple[str, 
     """The student's file and line a failed test points at (line None when
     unknown)."""
     names = [Path(f).name for f in files]
-    frames = [f for thread in (test.diagnosis or {}).get("threads", [])
-              for f in thread.get("frames", [])]
+    frames = [f for thread in (test.diagnosis.threads if test.diagnosis else ())
+              for f in thread.frames]
     for frame in frames:
-        if frame.get("file") in names and frame.get("line"):
-            return files[names.index(frame["file"])], int(frame["line"])
+        if frame.file in names and frame.line:
+            return files[names.index(frame.file)], frame.line
     for match in _LINE.finditer(test.message):
         if match["file"] in names:
             return files[names.index(match["file"])], int(match["line"])

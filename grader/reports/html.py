@@ -144,11 +144,22 @@ def render_student(result: StudentResult, with_feedback: bool = True) -> str:
                            passed=Status.PASSED)
 
 
+def write_student(folder: Path, result: StudentResult, with_feedback: bool = True) -> None:
+    """``<student>/report.html`` (linking to the student's feedback.html when
+    it is written too)."""
+    write_text(folder / "report.html", render_student(result, with_feedback))
+
+
+def write_overview(out: Path, results: list[StudentResult], slugs: list[str],
+                   with_feedback: bool = True,
+                   groups: dict[str, list[str]] | None = None) -> None:
+    """``out/report.html``, linking to each student's page."""
+    write_text(out / "report.html", render_overview(results, slugs, with_feedback, groups))
+
+
 def write(out: Path, results: list[StudentResult], slugs: list[str],
           with_feedback: bool = True, groups: dict[str, list[str]] | None = None) -> None:
-    """``out/report.html`` and ``out/<student>/report.html`` (linking to the
-    student's feedback.html when it is written too)."""
+    """``out/report.html`` and every ``out/<student>/report.html``."""
     for result in results:
-        write_text(out / safe_name(result.student) / "report.html",
-                   render_student(result, with_feedback))
-    write_text(out / "report.html", render_overview(results, slugs, with_feedback, groups))
+        write_student(out / safe_name(result.student), result, with_feedback)
+    write_overview(out, results, slugs, with_feedback, groups)

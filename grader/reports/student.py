@@ -85,7 +85,8 @@ REDACTED = "(a line of a hidden test, not shown)"
 class Redactor:
     """Removes hidden tests' source from text shown to students: traceback
     entries in a ``*_hidden.py`` file with their source line, and any line that
-    is a line of a hidden test file given to it."""
+    is, or holds, a line of a hidden test file given to it (pytest prefixes a
+    quoted line with ``>``, ``E`` or an exception's name)."""
 
     def __init__(self, hidden_files: Iterable[Path] = ()) -> None:
         self.lines: set[str] = set()
@@ -95,6 +96,11 @@ class Redactor:
             except OSError:
                 continue
             self.lines |= {_key(line) for line in text.splitlines() if _worth_hiding(line)}
+        self.long = sorted((x for x in self.lines if len(x) >= 20), key=len, reverse=True)
+
+    def _hides(self, line: str) -> bool:
+        key = _key(line)
+        return key in self.lines or any(hidden in key for hidden in self.long)
 
     def __call__(self, text: str) -> str:
         out: list[str] = []
@@ -109,7 +115,7 @@ class Redactor:
                 out.append(" " * indent + "(in a hidden test)")
                 skip_indent = indent
                 continue
-            if self.lines and _key(line) in self.lines:
+            if self.lines and self._hides(line):
                 out.append(" " * indent + REDACTED)
                 continue
             out.append(line)

@@ -10,6 +10,10 @@ import hmac
 import json
 from typing import Any
 
+# In a run's child: the attempt's secret, read from the pipe (or the warm
+# server) before any student code runs; the plugin stamps every event with it.
+run_token: str | None = None
+
 
 def sign(token: str, text: str) -> str:
     return hmac.new(token.encode(), text.encode(), hashlib.sha256).hexdigest()

@@ -15,42 +15,24 @@ import os
 import secrets
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from grader.course import Limits
-from grader.runner import DROP_ENV, SITE_DIR, mac, pidcap, procs, sandbox, stacks, warm
+from grader.runner import launch, mac, pidcap, procs, protocol, stacks, warm
+from grader.runner.protocol import (
+    ChildLimits,
+    CollectedTest,
+    ProtocolError,
+    RunRequest,
+    Status,
+    Verdict,
+)
 
-# The folder holding this grader package: the child imports the same grader as
-# the parent (not another copy an installed venv may point to).
-GRADER_HOME = Path(__file__).resolve().parent.parent.parent
 POLL = 0.05  # seconds between looks at the child
 BACKSTOP_GRACE = 8.0  # seconds past a test's limit before the parent kills the run
-
-
-@dataclass(frozen=True)
-class CollectedTest:
-    """A test the run is expected to report on."""
-
-    nodeid: str
-    weight: float = 1.0
-    timeout: float = 10.0
-    cpu_sensitive: bool = False  # must not share the machine with other runs
-
-
-@dataclass
-class TestOutcome:
-    """How one test ended."""
-
-    status: str
-    message: str = ""
-    duration: float = 0.0
-    diagnosis: dict[str, Any] | None = None
 
 
 @dataclass
@@ -64,7 +46,6 @@ class RunSpec:
     limits: Limits = field(default_factory=Limits)
     seed: int = 0
     collect_only: bool = False
-    keep_dir: bool = False
     exercise: str = ""  # the slug, for messages that say how to replay
     sandbox: bool = False  # run the child under bubblewrap (grader.runner.sandbox)
     select: list[str] = field(default_factory=list)  # node ids to run (default: all tests)
@@ -72,16 +53,15 @@ class RunSpec:
 
 @dataclass
 class RunOutcome:
-    """What a run produced."""
+    """What a run produced: the tests collected, and each one's verdict."""
 
     collected: list[CollectedTest] = field(default_factory=list)
-    tests: dict[str, TestOutcome] = field(default_factory=dict)
+    tests: dict[str, Verdict] = field(default_factory=dict)
     collection_error: str = ""
     output: str = ""
     notes: list[str] = field(default_factory=list)
     attempts: int = 0
     killed: int = 0
-    run_dir: Path | None = None
 
 
 def _signal_name(code: int) -> str:
@@ -100,18 +80,19 @@ def _exit_text(code: int) -> str:
 
 
 class _Run:
-    def __init__(self, spec: RunSpec, run_dir: Path) -> None:
+    def __init__(self, spec: RunSpec, run_dir: Path, launcher: launch.Launcher) -> None:
         self.spec = spec
+        self.launcher = launcher
         self.dir = run_dir
         self.work = run_dir / "work"
         self.tests_dir = run_dir / "tests"
-        self.out = RunOutcome(run_dir=run_dir if spec.keep_dir else None)
+        self.out = RunOutcome()
         self.output_path = run_dir / "output.txt"
         self.started: dict[str, tuple[float, float]] = {}  # nodeid -> (monotonic, timeout)
         self.collected = False  # this attempt's child has finished collecting
         self.ended: set[str] = set()  # tests whose verdict arrived (once each, or refused)
         self.refused: set[str] = set()  # tests that reported twice or inconsistently
-        self.live: tuple[subprocess.Popen[bytes] | warm.WarmChild, set[int]] | None = None
+        self.live: tuple[launch.Child, set[int]] | None = None
 
     # -- preparation ----------------------------------------------------------
     def prepare(self) -> None:
@@ -130,93 +111,44 @@ class _Run:
         for test in self.spec.tests:
             shutil.copyfile(test, self.tests_dir / test.name)
 
-    def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
-        env.update(
-            PYTHONPATH=os.pathsep.join([str(SITE_DIR), str(self.work), str(GRADER_HOME)]),
-            PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
-            MALLOC_ARENA_MAX="2",
-            PYTHONDONTWRITEBYTECODE="1",
-            PYTHONFAULTHANDLER="1",
-            GRADER_RUN_DIR=str(self.dir),
-            GRADER_STUDENT_DIR=str(self.work),
-            GRADER_SEED=str(self.spec.seed),
-            GRADER_EXERCISE=self.spec.exercise or "SLUG",
-        )
-        return env
-
-    def spec_file(self, attempt: int, select: list[str]) -> tuple[Path, Path, Path]:
-        events = self.dir / f"events-{attempt}.jsonl"
-        report = self.dir / f"report-{attempt}.json"
+    def request(self, attempt: int, select: list[str], cap: pidcap.PidCap) -> RunRequest:
+        """What this attempt's child is to do, and how it is set up."""
         lim = self.spec.limits
-        data = {
-            "workdir": str(self.work),
-            "tests": [str(self.tests_dir / t.name) for t in self.spec.tests],
-            "tests_dir": str(self.tests_dir),
-            "select": [str(self.tests_dir / n) for n in select],
-            "ini": str(self.dir / "pytest.ini"),
-            "report": str(report),
-            "events": str(events),
-            "test_timeout": self.spec.test_timeout,
-            "collect_only": self.spec.collect_only,
-            "limits": {"memory_mb": lim.memory_mb, "cpu_seconds": lim.cpu_seconds,
-                       "file_size_mb": lim.file_size_mb, "open_files": lim.open_files},
-        }
-        path = self.dir / f"spec-{attempt}.json"
-        path.write_text(json.dumps(data))
-        return path, events, report
-
-    def command(self, spec_path: Path) -> list[str]:
-        """The child's command line: the ONE place where the sandbox applies."""
-        cmd = [sys.executable, "-m", "grader.runner.child", str(spec_path)]
-        if self.spec.sandbox:
-            cmd = sandbox.prefix(self.dir, self.work) + cmd
-        return cmd
-
-    # -- one attempt ------------------------------------------------------------
-    def start_child(self, spec_path: Path, server: warm.WarmServer | None, token: str,
-                    cap: pidcap.PidCap) -> subprocess.Popen[bytes] | warm.WarmChild:
-        """The one place a run's child is started: forked by this process's warm
-        server when one runs and no sandbox wraps the command, else a fresh
-        interpreter (the cold path). Either way the child gets the attempt's
-        secret on a pipe and starts inside the run's pids group."""
-        env = self.env()
-        if server is not None and not self.spec.sandbox:
-            try:
-                return server.start(spec_path, self.work, env, self.output_path, token,
-                                    cap.procs_file())
-            except warm.ServerGone:
-                warm.stop()  # the next run starts a fresh one; this one goes cold
-        read_end, write_end = os.pipe()
-        os.write(write_end, token.encode())
-        os.close(write_end)
-        env["GRADER_TOKEN_FD"] = str(read_end)
-        try:
-            with open(self.output_path, "ab") as output:
-                return subprocess.Popen(
-                    cap.wrap(self.command(spec_path)), cwd=self.work, env=env,
-                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                    start_new_session=True, pass_fds=(read_end,))
-        finally:
-            os.close(read_end)
+        return RunRequest(
+            workdir=str(self.work),
+            tests=tuple(str(self.tests_dir / t.name) for t in self.spec.tests),
+            tests_dir=str(self.tests_dir),
+            select=tuple(str(self.tests_dir / n) for n in select),
+            ini=str(self.dir / "pytest.ini"),
+            report=str(self.dir / f"report-{attempt}.json"),
+            events=str(self.dir / f"events-{attempt}.jsonl"),
+            test_timeout=self.spec.test_timeout,
+            collect_only=self.spec.collect_only,
+            limits=ChildLimits(lim.memory_mb, lim.cpu_seconds, lim.file_size_mb,
+                               lim.open_files),
+            env=launch.environment(work=self.work, run_dir=self.dir, seed=self.spec.seed,
+                                   exercise=self.spec.exercise),
+            output=str(self.output_path),
+            cgroup=cap.procs_file())
 
     def attempt(self, number: int, select: list[str], deadline: float) -> bool:
         """Run one child; return True if it made progress."""
-        spec_path, events_path, report_path = self.spec_file(number, select)
         self.place_tests()
-        # (re)started before the baseline: the server is never a run's process
-        server = None if self.spec.sandbox else warm.current()
+        self.launcher.ready()  # before the baseline: a warm server is never a run's process
         baseline = procs.own_children()
         # A secret per attempt, read by the child before any student code runs:
         # events and reports without it are not the run's own.
         token = secrets.token_hex(16)
         cap = pidcap.PidCap(self.spec.limits.processes)
-        child = self.start_child(spec_path, server, token, cap)
+        request = self.request(number, select, cap)
+        request_file = self.dir / f"request-{number}.json"
+        request_file.write_text(request.to_json(), encoding="utf-8")
+        child = self.launcher.start(request, request_file, token, cap)
         self.live = (child, baseline)  # for abort()
-        reader = _EventReader(events_path, token)
+        reader = _EventReader(Path(request.events), token)
         polls = 0
         current: str | None = None
-        verdict: tuple[str, str] | None = None  # (status, message) given by the parent
+        verdict: Verdict | None = None  # given by the parent
         before = len(self.out.tests)
         started = time.monotonic()
         self.collected = False
@@ -227,32 +159,33 @@ class _Run:
                 break
             now = time.monotonic()
             if not self.collected and now > started + self.spec.test_timeout + BACKSTOP_GRACE:
-                verdict = ("error", "importing your file did not finish within "
-                           f"{self.spec.test_timeout + BACKSTOP_GRACE:g} s: an endless loop "
-                           "or a blocking call at import time?")
+                verdict = Verdict(Status.ERROR, "importing your file did not finish within "
+                                  f"{self.spec.test_timeout + BACKSTOP_GRACE:g} s: an endless "
+                                  "loop or a blocking call at import time?")
                 break
             if current is not None:
                 began, limit = self.started[current]
                 if now > began + limit + BACKSTOP_GRACE:
-                    verdict = ("timeout", f"this test did not finish within its time limit "
-                               f"of {limit:g} s, and did not stop when asked to")
+                    verdict = Verdict(Status.TIMEOUT, "this test did not finish within its "
+                                      f"time limit of {limit:g} s, and did not stop when asked "
+                                      "to")
                     break
             if now > deadline:
-                verdict = ("timeout", "the exercise's time limit of "
-                           f"{self.spec.timeout:g} s ran out during this test")
+                verdict = Verdict(Status.TIMEOUT, "the exercise's time limit of "
+                                  f"{self.spec.timeout:g} s ran out during this test")
                 break
             polls += 1
             if polls % 5 == 0 and len(procs.run_processes(child.pid, baseline)) > cap.limit:
-                verdict = ("error", f"your code started more than {cap.limit} processes "
-                           "at once (a fork bomb?), so the run was stopped")
+                verdict = Verdict(Status.ERROR, f"your code started more than {cap.limit} "
+                                  "processes at once (a fork bomb?), so the run was stopped")
                 break
             child.pause(POLL) if isinstance(child, warm.WarmChild) else time.sleep(POLL)
         if verdict is not None:
             where = stacks.request_dumps(procs.run_processes(child.pid, baseline), self.dir,
                                          student_dir=self.work)
             if where:
-                verdict = (verdict[0], f"{verdict[1]}. Where every thread was at that "
-                           f"moment:\n{where}")
+                verdict = Verdict(verdict.status, f"{verdict.message}. Where every thread was "
+                                  f"at that moment:\n{where}")
         self.out.killed += procs.kill_run(child.pid, baseline)
         code = child.wait()
         procs.reap_adopted(baseline)
@@ -265,44 +198,39 @@ class _Run:
         if reader.forged:
             self.out.notes.append(f"{reader.forged} event(s) not written by the grader were "
                                   "ignored")
-        self.read_report(report_path, token)
+        self.read_report(Path(request.report), token)
         if not self.collected and verdict is not None:
-            self.out.collection_error = verdict[1]
+            self.out.collection_error = verdict.message
         elif current is not None and current not in self.out.tests:
             if verdict is None:
-                verdict = ("error", f"the test process {_exit_text(code)} during this test, "
-                           "before it could report (os._exit, a crash, or a kill)")
-            self.out.tests[current] = TestOutcome(*verdict)
+                verdict = Verdict(Status.ERROR, f"the test process {_exit_text(code)} during "
+                                  "this test, before it could report (os._exit, a crash, or a "
+                                  "kill)")
+            self.out.tests[current] = verdict
         elif verdict is not None:
-            self.out.notes.append(verdict[1])
+            self.out.notes.append(verdict.message)
         elif code not in (0, 1, 2, 5) and not self.out.collection_error:
             self.out.notes.append(f"the test process {_exit_text(code)}")
         return len(self.out.tests) > before
 
-    def on_event(self, event: dict[str, Any], current: str | None) -> str | None:
-        kind = event.get("event")
-        if kind in ("collected", "collect_error"):
+    def on_event(self, event: protocol.Event, current: str | None) -> str | None:
+        """Take one event of the child's; the test now running (None: none)."""
+        if isinstance(event, protocol.Collected | protocol.CollectError):
             self.collected = True
-        if kind == "collected" and not self.out.collected:
-            self.out.collected = [CollectedTest(t["nodeid"], t.get("weight", 1.0),
-                                                t.get("timeout", self.spec.test_timeout),
-                                                bool(t.get("cpu_sensitive", False)))
-                                  for t in event.get("tests", [])]
-        elif kind == "collect_error":
-            self.out.collection_error += event.get("message", "")
-        elif kind == "start":
-            self.started[event["nodeid"]] = (time.monotonic(),
-                                             float(event.get("timeout", self.spec.test_timeout)))
-            return event["nodeid"]
-        elif kind == "end":
-            nodeid = str(event.get("nodeid"))
-            if nodeid != current or nodeid in self.ended:
-                self.refuse(nodeid, "it reported more than once, or without having started")
+        if isinstance(event, protocol.Collected) and not self.out.collected:
+            self.out.collected = list(event.tests)
+        elif isinstance(event, protocol.CollectError):
+            self.out.collection_error += event.message
+        elif isinstance(event, protocol.Started):
+            self.started[event.nodeid] = (time.monotonic(), event.timeout)
+            return event.nodeid
+        elif isinstance(event, protocol.Ended):
+            if event.nodeid != current or event.nodeid in self.ended:
+                self.refuse(event.nodeid, "it reported more than once, or without having "
+                            "started")
             else:
-                self.ended.add(nodeid)
-                self.out.tests[nodeid] = TestOutcome(
-                    str(event.get("status", "failed")), str(event.get("message", "")),
-                    float(event.get("duration", 0.0)), event.get("diagnosis"))
+                self.ended.add(event.nodeid)
+                self.out.tests[event.nodeid] = event.verdict
             return None
         return current
 
@@ -310,8 +238,8 @@ class _Run:
         """A test whose reports cannot be trusted counts as failed."""
         self.ended.add(nodeid)
         self.refused.add(nodeid)
-        self.out.tests[nodeid] = TestOutcome("error", f"this test's result was not accepted: "
-                                             f"{why}")
+        self.out.tests[nodeid] = Verdict(Status.ERROR, f"this test's result was not "
+                                         f"accepted: {why}")
 
     def read_report(self, path: Path, token: str) -> None:
         """Cross-check pytest-json-report's report with the event stream: it must
@@ -329,11 +257,14 @@ class _Run:
         seen: set[str] = set()
         for test in report.get("tests", []):
             nodeid = str(test.get("nodeid"))
-            verdict = (test.get("metadata") or {}).get("grader") or {}
             got = self.out.tests.get(nodeid)
             if nodeid in self.refused or got is None:
                 continue
-            if nodeid in seen or verdict.get("status") != got.status:
+            try:
+                verdict = Verdict.from_dict((test.get("metadata") or {}).get("grader") or {})
+            except ProtocolError:
+                verdict = None
+            if nodeid in seen or verdict is None or verdict.status is not got.status:
                 self.refuse(nodeid, "the test's report and its event disagree")
             seen.add(nodeid)
 
@@ -386,7 +317,7 @@ class _EventReader:
         self.partial = b""
         self.forged = 0  # lines without the attempt's MAC
 
-    def read(self) -> list[dict[str, Any]]:
+    def read(self) -> list[protocol.Event]:
         try:
             with open(self.path, "rb") as f:
                 f.seek(self.offset)
@@ -400,28 +331,30 @@ class _EventReader:
         for line in lines:
             stamp, _, body = line.decode(errors="replace").partition(" ")
             try:
-                event = json.loads(body) if mac.verify(self.token, body, stamp) else None
-            except ValueError:
-                event = None
-            if isinstance(event, dict):
-                events.append(event)
-            elif line.strip():
-                self.forged += 1
+                if not mac.verify(self.token, body, stamp):
+                    raise ProtocolError("not signed with the attempt's secret")
+                events.append(protocol.decode(body))
+            except ProtocolError:
+                if line.strip():
+                    self.forged += 1
         return events
 
 
-def run_tests(spec: RunSpec, expected: list[CollectedTest] | None = None) -> RunOutcome:
-    """Run ``spec`` in isolated child processes; ``expected`` lists the tests
-    that must report (default: whatever the first child collected)."""
+def run_tests(spec: RunSpec, expected: list[CollectedTest] | None = None,
+              launcher: launch.Launcher | None = None) -> RunOutcome:
+    """Run ``spec`` in isolated child processes started by ``launcher`` (default:
+    a fresh interpreter, sandboxed if ``spec.sandbox``); ``expected`` lists the
+    tests that must report (default: whatever the first child collected)."""
     procs.become_subreaper()
     run_dir = Path(tempfile.mkdtemp(prefix="grader-run-"))
+    if spec.sandbox and isinstance(launcher, launch.Warm):
+        launcher = None  # bubblewrap wraps a command: a sandboxed run starts cold
     try:
-        run = _Run(spec, run_dir)
+        run = _Run(spec, run_dir, launcher or launch.for_options(spec.sandbox))
         try:
             return run.execute(expected)
         except BaseException:
             run.abort()
             raise
     finally:
-        if not spec.keep_dir:
-            shutil.rmtree(run_dir, ignore_errors=True)
+        shutil.rmtree(run_dir, ignore_errors=True)

@@ -49,7 +49,10 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
     if student_dir is not None:
         set_student_dirs(str(student_dir))
     folder = Path(run_dir) / STACK_DIR
-    pids = {pid for pid in pids if _comm(pid) != "bwrap"}  # the sandbox's own: no Python
+    # Only processes that catch SIGUSR1: the signal's default action ends a process,
+    # so asking one that has not registered the handler yet (a spawned worker still
+    # starting up on a busy machine) would kill it. Not the sandbox's own either.
+    pids = {pid for pid in pids if _comm(pid) != "bwrap" and catches_sigusr1(pid)}
     names = {pid: _own_pid(pid) for pid in pids}
     for pid in pids:
         path = folder / f"{names[pid]}.txt"
@@ -73,6 +76,18 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
         if text:
             blocks.append(f"Process {pid}:\n{trim_faulthandler(text) if trim else text}")
     return "\n\n".join(blocks)
+
+
+def catches_sigusr1(pid: int) -> bool:
+    """Whether process ``pid`` has a handler for SIGUSR1 (its ``SigCgt`` mask)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (signal.SIGUSR1 - 1) & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def _comm(pid: int) -> str:

@@ -3,43 +3,43 @@ fork a child per run.
 
 A server is a fresh interpreter (``python -m grader.runner.warm``) that imports
 pytest, pytest-json-report, the grader's plugin and the diagnostics (imported,
-not installed), then waits for requests on a socket. For each run it forks a
-child that does what a cold child does: its own session (``setsid``), stdout
-and stderr into the run's output file, the run's environment (so ``spawn`` and
-``forkserver`` grandchildren still load the run's ``sitecustomize``), the
-run's ``sitecustomize`` (stack dumps, instrumented ``threading``) installed
-before any student code, then :func:`grader.runner.child.main` (limits, pytest,
-``os._exit``). The server is not a subreaper: when a run's child dies, its
-orphans go to the grader process, whose :mod:`procs` finds and kills them as
-on the cold path. One server serves one run at a time (one per worker slot).
+not installed), then waits for requests on a socket: a
+:class:`~grader.runner.protocol.RunRequest` and the attempt's secret. For each
+it forks a child that becomes the run's process exactly as a cold child does,
+through :func:`grader.runner.child.enter` (session, output, pids group,
+environment, stack dumps and instrumented ``threading`` before any student
+code), then :func:`grader.runner.child.run` (limits, pytest, ``os._exit``).
+The server is not a subreaper: when a run's child dies, its orphans go to the
+grader process, whose :mod:`procs` finds and kills them as on the cold path.
+One server serves one run at a time (one per worker slot): see
+:class:`grader.runner.launch.Warm`, which also replaces a server that died.
 
-Not used under an argv prefix (a sandbox wrapping the child's command): the
-run then takes the cold path (see ``_Run.start_child``). Forked children share
-the server's hash seed (``PYTHONHASHSEED``); ``random`` reseeds itself at fork.
+Never used under a sandbox (bubblewrap wraps a command; a fork has none).
+Forked children share the server's hash seed (``PYTHONHASHSEED``); ``random``
+reseeds itself at fork.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import runpy
 import select
 import signal
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from grader.runner import DROP_ENV, SITE_DIR
+from grader.runner import DROP_ENV
+from grader.runner.protocol import RunRequest
 
 # the server is no run: it inherits no run's folders either
 _DROP_ENV = (*DROP_ENV, "GRADER_RUN_DIR", "GRADER_STUDENT_DIR")
 _PRELOAD = ("pytest", "_pytest.python", "_pytest.runner", "_pytest.terminal",
             "pytest_jsonreport.plugin", "grader.plugin", "grader.runner.child",
             "grader.runner.stacks", "grader.runner.procs", "grader.diagnostics.primitives",
-            "grader.diagnostics.watchdog", "grader.diagnostics.report",
+            "grader.diagnostics.watchdog", "grader.diagnostics.explain",
             "grader.diagnostics.naming", "grader.diagnostics.lockorder",
             "grader.testing.threads", "multiprocessing", "multiprocessing.process",
             "concurrent.futures", "queue", "json", "faulthandler")
@@ -127,14 +127,11 @@ class WarmServer:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         theirs.close()
 
-    def start(self, spec_path: Path, cwd: Path, env: dict[str, str], output: Path,
-              token: str = "", cgroup: str | None = None) -> WarmChild:
-        """Fork a child for one attempt of a run (``token``: the attempt's secret;
-        ``cgroup``: the ``cgroup.procs`` file of the run's pids group)."""
-        request = {"spec": str(spec_path), "cwd": str(cwd), "env": env, "output": str(output),
-                   "token": token, "cgroup": cgroup}
+    def start(self, request: RunRequest, token: str = "") -> WarmChild:
+        """Fork a child for one attempt of a run (``token``: the attempt's secret)."""
+        message = {"request": request.to_json(), "token": token}
         try:
-            self.sock.sendall((json.dumps(request) + "\n").encode())
+            self.sock.sendall((json.dumps(message) + "\n").encode())
         except OSError as exc:
             raise ServerGone(str(exc)) from exc
         try:
@@ -179,71 +176,15 @@ class WarmServer:
                 self.process.wait()
 
 
-# -- the current process's server (set by whoever grades: a worker slot) ------
-_server: WarmServer | None = None
-
-
-def current() -> WarmServer | None:
-    """The warm server of this process, if one was started and still lives."""
-    global _server
-    if _server is not None and not _server.alive():
-        _server.close()
-        _server = WarmServer()  # it died (killed from outside): start a fresh one
-    return _server
-
-
-def start() -> WarmServer:
-    """Start this process's warm server (runs in this process then use it)."""
-    global _server
-    if _server is None:
-        _server = WarmServer()
-    return _server
-
-
-def stop() -> None:
-    """Stop this process's warm server, if any."""
-    global _server
-    if _server is not None:
-        server, _server = _server, None
-        server.close()
-
-
 # -- the server side ------------------------------------------------------------
-def _child(request: dict[str, Any], server_fd: int) -> None:
-    """In the forked child: become a run's child process, then run it."""
-    os.close(server_fd)
-    os.setsid()
-    out = os.open(request["output"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
-    os.close(null)
-    if request.get("cgroup"):  # into the run's pids group before any student code
-        try:
-            Path(request["cgroup"]).write_text(str(os.getpid()))
-        except OSError:
-            pass
-    os.environ.clear()
-    os.environ.update(request["env"])
-    if request.get("token"):  # handed to child.main as a cold child gets it: on a pipe
-        read_end, write_end = os.pipe()
-        os.write(write_end, request["token"].encode())
-        os.close(write_end)
-        os.environ["GRADER_TOKEN_FD"] = str(read_end)
-    os.chdir(request["cwd"])
-    sys.dont_write_bytecode = True
-    sys.argv = [sys.argv[0], request["spec"]]
-    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    sys.path[:] = [request["cwd"], *extra, *[p for p in sys.path[1:] if p not in extra]]
-    import faulthandler
-
-    faulthandler.enable()  # as PYTHONFAULTHANDLER does for a cold child
-    runpy.run_path(str(SITE_DIR / "sitecustomize.py"), run_name="sitecustomize")
+def _child(message: dict[str, Any], server_fd: int) -> None:
+    """In the forked child: become the run's process, then run it."""
     from grader.runner import child
 
-    child.main(request["spec"])
+    os.close(server_fd)
+    request = RunRequest.from_json(message["request"])
+    child.enter(request)
+    child.run(request, message.get("token") or None)
 
 
 def serve(fd: int) -> None:
@@ -262,11 +203,11 @@ def serve(fd: int) -> None:
     sock = socket.socket(fileno=fd)
     reader = sock.makefile("rb")
     for line in reader:
-        request = json.loads(line)
+        message = json.loads(line)
         pid = os.fork()
         if pid == 0:
             try:
-                _child(request, fd)
+                _child(message, fd)
             finally:
                 os._exit(70)
         sock.sendall((json.dumps({"pid": pid}) + "\n").encode())

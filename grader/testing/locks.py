@@ -39,9 +39,9 @@ def _share(cycle: list[Edge]) -> None:
     from grader import diagnostics
 
     if diagnostics._installed:
-        from grader.diagnostics import primitives
+        from grader.diagnostics import state
 
-        primitives.inversions.append(cycle)
+        state.inversions.append(cycle)
 
 
 class TrackedLock:

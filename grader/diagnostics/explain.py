@@ -1,4 +1,6 @@
-"""A diagnosis as data (for results.json) and as words for a student."""
+"""Explaining what the diagnostics found, for a student: which thread holds
+and waits for what, in the student's own names and lines, as a
+:class:`~grader.runner.protocol.Diagnosis`, and a diagnosis in words."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import types
 from typing import Any
 
 from grader.diagnostics import naming, state
+from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
 KIND_TITLES = {
-    "deadlock": "Deadlock",
-    "stall": "Stall: every thread waits, and nothing can wake any of them",
-    "potential-deadlock": "Potential deadlock: locks taken in opposite orders",
-    "race": "Race: an update was lost",
+    Status.DEADLOCK: "Deadlock",
+    Status.STALL: "Stall: every thread waits, and nothing can wake any of them",
+    Status.POTENTIAL_DEADLOCK: "Potential deadlock: locks taken in opposite orders",
+    Status.RACE: "Race: an update was lost",
 }
 
 
@@ -22,11 +25,11 @@ def short_site(site: str) -> str:
     return os.path.basename(site) if site else "?"
 
 
-def frame_line(frame: types.FrameType) -> dict[str, Any]:
+def frame_line(frame: types.FrameType) -> Frame:
     code = frame.f_code
-    return {"file": os.path.basename(code.co_filename), "line": frame.f_lineno,
-            "function": code.co_name,
-            "code": linecache.getline(code.co_filename, frame.f_lineno).strip()}
+    return Frame(file=os.path.basename(code.co_filename), line=frame.f_lineno,
+                 function=code.co_name,
+                 code=linecache.getline(code.co_filename, frame.f_lineno).strip())
 
 
 class Namer:
@@ -123,44 +126,41 @@ def describe_wait(wait: state.Wait, ident: int, namer: Namer) -> str:
     return f"waits on the condition {namer.obj(target, ident)}, and nobody notifies it"
 
 
-def thread_entry(ident: int, namer: Namer, wait: state.Wait | None) -> dict[str, Any]:
+def thread_entry(ident: int, namer: Namer, wait: state.Wait | None) -> ThreadState:
     frame = namer.frames.get(ident)
     frames = naming.student_frames(frame, namer.student_dir)
-    return {
-        "name": namer.thread(ident),
-        "holds": [namer.obj(lock, ident) for lock in state.held.get(ident, [])
-                  if site_of(lock) not in ("", "?")],
-        "waits": describe_wait(wait, ident, namer) if wait else "",
-        "frames": [frame_line(f) for f in frames],
-    }
+    return ThreadState(
+        name=namer.thread(ident),
+        holds=tuple(namer.obj(lock, ident) for lock in state.held.get(ident, [])
+                    if site_of(lock) not in ("", "?")),
+        waits=describe_wait(wait, ident, namer) if wait else "",
+        frames=tuple(frame_line(f) for f in frames))
 
 
-def render(diagnosis: dict[str, Any]) -> str:
+def render(diagnosis: Diagnosis) -> str:
     """The diagnosis in words."""
-    lines = [f"{KIND_TITLES.get(diagnosis['kind'], diagnosis['kind'])}.",
-             diagnosis["summary"]]
-    for thread in diagnosis.get("threads", []):
-        lines.append(f"- {thread['name']}")
-        if thread.get("holds"):
-            lines.append(f"    holds {', '.join(thread['holds'])}")
-        if thread.get("waits"):
-            lines.append(f"    {thread['waits']}")
-        for f in thread.get("frames", []):
-            where = f"{f['file']}:{f['line']}" + (f" in {f['function']}" if f["function"] else "")
-            lines.append(f"    at {where}: {f['code']}")
-    if diagnosis.get("advice"):
-        lines.append(diagnosis["advice"])
+    lines = [f"{KIND_TITLES.get(diagnosis.kind, str(diagnosis.kind))}.", diagnosis.summary]
+    for thread in diagnosis.threads:
+        lines.append(f"- {thread.name}")
+        if thread.holds:
+            lines.append(f"    holds {', '.join(thread.holds)}")
+        if thread.waits:
+            lines.append(f"    {thread.waits}")
+        for f in thread.frames:
+            where = f"{f.file}:{f.line}" + (f" in {f.function}" if f.function else "")
+            lines.append(f"    at {where}: {f.code}")
+    if diagnosis.advice:
+        lines.append(diagnosis.advice)
     return "\n".join(lines)
 
 
-def inversion_diagnosis(cycle: list[Any]) -> dict[str, Any]:
+def inversion_diagnosis(cycle: list[Any]) -> Diagnosis:
     """A cycle of the lock-order graph, for a student."""
-    from grader.diagnostics.primitives import locks_by_id
 
     def lock_name(key: Any, name: str) -> str:
         if name:
             return f"`{name}`"
-        lock = locks_by_id.get(key)
+        lock = state.locks_by_id.get(key)
         return f"a lock created at {short_site(getattr(lock, '_site', ''))}"
 
     threads, steps = [], []
@@ -170,16 +170,13 @@ def inversion_diagnosis(cycle: list[Any]) -> dict[str, Any]:
                                                                          edge.names[1])
         where = f"{os.path.basename(path)}:{line}"
         steps.append(f"{edge.thread} held {first} while taking {second} ({where})")
-        threads.append({
-            "name": edge.thread, "holds": [first], "waits": f"then took {second}",
-            "frames": [{"file": os.path.basename(path), "line": int(line or 0),
-                        "function": "",
-                        "code": linecache.getline(path, int(line or 0)).strip()}],
-        })
+        threads.append(ThreadState(
+            name=edge.thread, holds=(first,), waits=f"then took {second}",
+            frames=(Frame(file=os.path.basename(path), line=int(line or 0),
+                          code=linecache.getline(path, int(line or 0)).strip()),)))
     summary = ("Locks were taken in opposite orders: " + "; then ".join(steps) + ". This run "
                "did not necessarily hang, but two threads doing these at the same moment would "
                "each hold one lock and wait forever for the other.")
-    return {"kind": "potential-deadlock", "summary": summary, "threads": threads,
-            "advice": "Take locks in one global order everywhere (for example sorted by "
-                      "account id), so no two threads can ever wait for each other in a "
-                      "circle."}
+    return Diagnosis(Status.POTENTIAL_DEADLOCK, summary, tuple(threads), advice=(
+        "Take locks in one global order everywhere (for example sorted by account id), so no "
+        "two threads can ever wait for each other in a circle."))

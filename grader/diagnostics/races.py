@@ -1,0 +1,100 @@
+"""Races provoked on purpose, and the lost updates they show.
+
+The seeds: each test's seed derives from the run's base seed
+(``$GRADER_SEED``, set by ``--seed``) and the test's id, so a run replays.
+The lost updates: the injected thread switches (:mod:`grader.testing.switches`)
+report every read and write of a name in the student's frames here; "A read
+x, B wrote x, A wrote its stale copy" is the first lost update, kept as a
+diagnosis for the running test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from grader.runner.protocol import Diagnosis, Status
+
+_BASE_SEED_ENV = "GRADER_SEED"
+_test_seed: int | None = None
+
+
+def base_seed() -> int:
+    """The run's base seed: ``$GRADER_SEED`` or 0."""
+    try:
+        return int(os.environ.get(_BASE_SEED_ENV, "0"))
+    except ValueError:
+        return 0
+
+
+def seed_for(test_id: str, base: int | None = None) -> int:
+    """A per-test seed derived from the base seed and the test's id."""
+    text = f"{base_seed() if base is None else base}:{test_id}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:4], "big")
+
+
+def set_current_seed(seed: int | None) -> None:
+    """Set by the grader's pytest plugin before each test."""
+    global _test_seed
+    _test_seed = seed
+
+
+def current_seed() -> int:
+    """The seed of the running test (the base seed outside the grader)."""
+    return base_seed() if _test_seed is None else _test_seed
+
+
+class LostUpdates:
+    """Watches reads and writes of shared names per thread and remembers the
+    first lost update: A read x, B wrote x, A wrote its stale copy of x."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.state: dict[str, tuple[tuple[str, int, int] | None,
+                                    dict[str, tuple[int, int]]]] = {}
+        self.found: Diagnosis | None = None
+
+    def access(self, kind: str, name: str, thread: str, line: int, filename: str) -> None:
+        self.seq += 1
+        last_write, reads = self.state.setdefault(name, (None, {}))
+        if kind == "read":
+            reads[thread] = (line, self.seq)
+            return
+        mine = reads.pop(thread, None)
+        if (self.found is None and mine is not None and last_write is not None
+                and last_write[0] != thread and last_write[2] > mine[1]):
+            self.found = self._diagnosis(name, thread, mine[0], last_write, line, filename)
+        self.state[name] = ((thread, line, self.seq), reads)
+
+    @staticmethod
+    def _diagnosis(name: str, thread: str, read_line: int, other: tuple[str, int, int],
+                   line: int, filename: str) -> Diagnosis:
+        file = os.path.basename(filename)
+        summary = (f"{thread} read `{name}` at line {read_line}, {other[0]} wrote it at line "
+                   f"{other[1]}, then {thread} wrote its stale copy at line {line} ({file}): "
+                   f"{other[0]}'s update was lost. (Thread switches were injected with base "
+                   f"seed {base_seed()}: `grader check {os.environ.get('GRADER_EXERCISE', 'SLUG')} "
+                   f"--seed {base_seed()}` replays it.)")
+        return Diagnosis(Status.RACE, summary, seed=base_seed(), advice=(
+            "A read followed by a write is not atomic: another thread can run in between. "
+            "Hold one lock, shared by every thread that touches the value, around the whole "
+            "read-modify-write."))
+
+
+_races = LostUpdates()
+
+
+def recorder() -> LostUpdates:
+    """Where accesses seen now are recorded."""
+    return _races
+
+
+def reset() -> None:
+    """Forget what was seen (the plugin calls this before each test)."""
+    global _races
+    _races = LostUpdates()
+
+
+def lost_update() -> Diagnosis | None:
+    """The first lost update seen since the last reset, as a diagnosis."""
+    return _races.found

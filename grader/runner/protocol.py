@@ -1,0 +1,263 @@
+"""Everything that crosses the boundary between the grader and a run's child
+process, as frozen dataclasses. Serialised once, read once; nothing here is a
+bare dict or a bare status string.
+
+The path of one test's verdict::
+
+    RunRequest ──(file or warm server)──> child: pytest + grader.plugin
+      child: Verdict built per test (diagnostics add a Diagnosis)
+      child ──Ended(nodeid, Verdict) on the signed event stream──> parent
+    parent (runner.run): RunOutcome.tests[nodeid] = Verdict
+    grade.score_outcome: Verdict -> model.TestResult (its share of the points)
+
+This module imports nothing of the grader: both sides import it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+
+
+class ProtocolError(ValueError):
+    """A message that is not one the protocol knows (damaged, or forged)."""
+
+
+class Status(StrEnum):
+    """What happened to a test or an exercise."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"  # the student's file failed to import, or the test could not run
+    TIMEOUT = "timeout"
+    MISSING = "missing"  # the student's file is not in the submission
+    DEADLOCK = "deadlock"  # threads waited for each other in a cycle
+    STALL = "stall"  # every thread waited, and nothing could wake any of them
+    POTENTIAL_DEADLOCK = "potential-deadlock"  # locks taken in opposite orders
+    RACE = "race"  # an update was lost between a read and a write
+
+
+# -- a diagnosis: what the grader found out about a failed test -----------------------
+
+@dataclass(frozen=True)
+class Frame:
+    """One line of the student's code in a thread's stack."""
+
+    file: str
+    line: int
+    function: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class ThreadState:
+    """One thread of a diagnosis: what it holds, what it waits for, where it is."""
+
+    name: str
+    holds: tuple[str, ...] = ()
+    waits: str = ""
+    frames: tuple[Frame, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A deadlock, a stall, a lock-order inversion or a race, for a student."""
+
+    kind: Status
+    summary: str
+    threads: tuple[ThreadState, ...] = ()
+    advice: str = ""
+    seed: int | None = None  # the base seed of provoked thread switches (races)
+
+    def with_summary(self, summary: str) -> Diagnosis:
+        return replace(self, summary=summary)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = str(self.kind)
+        if self.seed is None:
+            del data["seed"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnosis:
+        try:
+            threads = tuple(
+                ThreadState(name=str(t["name"]), holds=tuple(map(str, t.get("holds", ()))),
+                            waits=str(t.get("waits", "")),
+                            frames=tuple(Frame(file=str(f["file"]), line=int(f["line"]),
+                                               function=str(f.get("function", "")),
+                                               code=str(f.get("code", "")))
+                                         for f in t.get("frames", ())))
+                for t in data.get("threads", ()))
+            seed = data.get("seed")
+            return cls(kind=Status(data["kind"]), summary=str(data["summary"]), threads=threads,
+                       advice=str(data.get("advice", "")),
+                       seed=int(seed) if seed is not None else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ProtocolError(f"not a diagnosis: {exc}") from None
+
+
+# -- a verdict: how one test ended -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one test ended: its status, the message for the student, how long it
+    took, and the diagnosis behind the status when there is one."""
+
+    status: Status
+    message: str = ""
+    duration: float = 0.0
+    diagnosis: Diagnosis | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": str(self.status), "message": self.message,
+                                "duration": self.duration}
+        if self.diagnosis is not None:
+            data["diagnosis"] = self.diagnosis.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
+        try:
+            diagnosis = data.get("diagnosis")
+            return cls(status=Status(data["status"]), message=str(data.get("message", "")),
+                       duration=float(data.get("duration", 0.0)),
+                       diagnosis=Diagnosis.from_dict(diagnosis) if diagnosis else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ProtocolError(f"not a verdict: {exc}") from None
+
+
+# -- the events a child writes while it runs ---------------------------------------------
+
+@dataclass(frozen=True)
+class CollectedTest:
+    """A test the run is expected to report on."""
+
+    nodeid: str
+    weight: float = 1.0
+    timeout: float = 10.0
+    cpu_sensitive: bool = False  # must not share the machine with other runs
+
+
+@dataclass(frozen=True)
+class Collected:
+    """Collection is over: these tests will run, in this order."""
+
+    tests: tuple[CollectedTest, ...]
+
+
+@dataclass(frozen=True)
+class CollectError:
+    """A test file (or the student's module it imports) could not be collected."""
+
+    nodeid: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Started:
+    """A test began; it may take ``timeout`` seconds."""
+
+    nodeid: str
+    timeout: float
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A test ended with its verdict."""
+
+    nodeid: str
+    verdict: Verdict
+
+
+Event = Collected | CollectError | Started | Ended
+_KINDS: dict[str, type] = {"collected": Collected, "collect_error": CollectError,
+                           "start": Started, "end": Ended}
+_NAMES = {kind: name for name, kind in _KINDS.items()}
+
+
+def encode(event: Event) -> str:
+    """One event as one line of JSON."""
+    data: dict[str, Any] = {"event": _NAMES[type(event)]}
+    if isinstance(event, Collected):
+        data["tests"] = [asdict(t) for t in event.tests]
+    elif isinstance(event, Ended):
+        data.update(nodeid=event.nodeid, verdict=event.verdict.to_dict())
+    else:
+        data.update(asdict(event))
+    return json.dumps(data)
+
+
+def decode(line: str) -> Event:
+    """An event from its line; :class:`ProtocolError` if it is none."""
+    try:
+        data = json.loads(line)
+        kind = _KINDS[data["event"]]
+        if kind is Collected:
+            return Collected(tuple(
+                CollectedTest(nodeid=str(t["nodeid"]), weight=float(t.get("weight", 1.0)),
+                              timeout=float(t.get("timeout", 10.0)),
+                              cpu_sensitive=bool(t.get("cpu_sensitive", False)))
+                for t in data["tests"]))
+        if kind is Ended:
+            return Ended(str(data["nodeid"]), Verdict.from_dict(data["verdict"]))
+        if kind is Started:
+            return Started(str(data["nodeid"]), float(data["timeout"]))
+        return CollectError(str(data.get("nodeid", "")), str(data["message"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ProtocolError(f"not an event: {exc}") from None
+
+
+# -- the request: what the child is to do, and how it is set up ----------------------------
+
+@dataclass(frozen=True)
+class ChildLimits:
+    """The resource limits the child applies to itself before any student code."""
+
+    memory_mb: int
+    cpu_seconds: int
+    file_size_mb: int
+    open_files: int
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One attempt of a run, as its child receives it: from a file (a fresh
+    interpreter, sandboxed or not) or from the warm server (a fork). The
+    attempt's secret is never part of it: it travels on a pipe or the server's
+    socket, never through a file student code could read."""
+
+    workdir: str  # the student's files; the child's working directory
+    tests: tuple[str, ...]  # the test files (sealed before student code runs)
+    tests_dir: str
+    select: tuple[str, ...]  # node ids to run (paths in tests_dir); empty: all
+    ini: str  # the run's own pytest.ini
+    report: str  # pytest-json-report's file
+    events: str  # the event stream
+    test_timeout: float
+    collect_only: bool
+    limits: ChildLimits
+    env: Mapping[str, str] = field(default_factory=dict)  # the child's whole environment
+    output: str = ""  # where stdout and stderr go
+    cgroup: str | None = None  # the cgroup.procs file of the run's pids group
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["env"] = dict(self.env)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunRequest:
+        try:
+            data = json.loads(text)
+            data["limits"] = ChildLimits(**data["limits"])
+            for name in ("tests", "select"):
+                data[name] = tuple(map(str, data[name]))
+            known = {f.name for f in fields(cls)}
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProtocolError(f"not a run request: {exc}") from None
