@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,11 +28,56 @@ os.environ["GRADER_TEST_SUITE"] = SUITE_MARK.split("=", 1)[1]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CLASS = ROOT / "examples" / "class"
+# The sample class's exercises that show each kind of failure: a race (bob), a
+# deadlock and a stall (carol), a syntax error (dave), a zip with missing files
+# (erin); alice solves them all. (Every exercise of alice's is graded by
+# tests/test_exercises.py; `make demo` grades the whole class.)
+SAMPLE_SLUGS = ("race", "deadlock", "pc_queue", "condition", "pool")
+LONGEST = "tests/test_exercises.py"  # one class grading of every case: a few minutes
 
 
 @pytest.fixture(scope="session")
 def course() -> Course:
     return load_course(ROOT)
+
+
+@dataclass
+class SampleClass:
+    """The sample class graded once by the command line, every report asked for."""
+
+    out: Path
+    run: subprocess.CompletedProcess
+    seconds: float
+    summary: Path  # the GitHub step summary it appended to
+
+
+@pytest.fixture(scope="session")
+def sample_class(tmp_path_factory) -> SampleClass:
+    """`grader grade examples/class --only SAMPLE_SLUGS --format all`, shared by
+    the tests of the command line and of the report formats: graded once per
+    test run, also when pytest-xdist's workers run both files (a lock file in
+    the run's own temporary folder, which the workers share)."""
+    import fcntl
+    import time
+
+    shared = os.environ.get("PYTEST_XDIST_WORKER") is not None
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if shared else root
+    out, summary = root / "sample-class", root / "sample-class-summary.md"
+    with open(root / "sample-class.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        start = time.monotonic()
+        if not (out / "graded.json").is_file():
+            run = subprocess.run(
+                [sys.executable, "-m", "grader", "grade", str(CLASS), "--out", str(out),
+                 "--only", ",".join(SAMPLE_SLUGS), "--format", "all"], cwd=ROOT, text=True,
+                capture_output=True, timeout=900,
+                env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)})
+            assert run.returncode == 0, run.stdout + run.stderr
+            (root / "sample-class.stdout").write_text(run.stdout)
+    run = subprocess.CompletedProcess([], 0, (root / "sample-class.stdout").read_text(), "")
+    return SampleClass(out, run, time.monotonic() - start, summary)
 
 
 def grade_class(course: Course, submissions: list[Submission], exercises: list[Exercise],
@@ -43,6 +91,14 @@ def grade_class(course: Course, submissions: list[Submission], exercises: list[E
                            formats=FORMATS).run()
     write_class(out, results, [ex.slug for ex in exercises], FORMATS)
     return {r.student: r for r in results}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest file first: under pytest-xdist (``--dist loadfile``: a file's
+    tests on one worker, so its module fixtures run once) the other files fill
+    the other workers meanwhile."""
+    first = [i for i in items if i.nodeid.startswith(LONGEST)]
+    items[:] = first + [i for i in items if not i.nodeid.startswith(LONGEST)]
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,10 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import ROOT
-
-CLASS = ROOT / "examples" / "class"
+from conftest import CLASS, ROOT, SAMPLE_SLUGS
 
 
 def grader(*args: str, cwd=ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -22,12 +19,8 @@ def grader(*args: str, cwd=ROOT, timeout: float = 600) -> subprocess.CompletedPr
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("graded")
-    start = time.monotonic()
-    run = grader("grade", str(CLASS), "--out", str(out))
-    assert run.returncode == 0, run.stderr
-    return out, run, time.monotonic() - start
+def graded(sample_class):
+    return sample_class.out, sample_class.run, sample_class.seconds
 
 
 def gradebook(out):
@@ -40,8 +33,8 @@ def test_gradebook_has_every_student_and_exercise(graded, course):
     book = gradebook(out)
     assert list(book) == ["alice", "bob", "carol", "dave", "erin"]
     with open(out / "gradebook.csv") as f:
-        assert f.readline().strip().split(",") == ["student", *course.exercises, "total"]
-    assert book["alice"]["total"] == str(10 * len(course.exercises))
+        assert f.readline().strip().split(",") == ["student", *SAMPLE_SLUGS, "total"]
+    assert book["alice"]["total"] == str(10 * len(SAMPLE_SLUGS))
     assert "Gradebook" in run.stdout and "gradebook.csv" in run.stdout
 
 
@@ -177,6 +170,15 @@ def test_list_shows_state_in_a_working_copy():
     assert run.returncode == 0
     lines = {line.split()[1]: line for line in run.stdout.splitlines() if line.startswith("│")}
     assert "edited" in lines["race"] and "missing" in lines["pool"]
+
+
+def test_validate_checks_solutions_and_stubs_and_says_so():
+    run = grader("validate", "--only", "race,lock_with", "--jobs", "2")
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = {line.split()[1]: line for line in run.stdout.splitlines()
+            if line.startswith("│") and len(line.split()) > 2}
+    assert "ok" in rows["race"] and "10/10" in rows["race"] and "ok" in rows["lock_with"]
+    assert "2 of 2 exercises ok" in " ".join(run.stdout.split())
 
 
 def test_bad_input_is_one_line(tmp_path):

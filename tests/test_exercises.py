@@ -22,9 +22,6 @@ from grader.course import Exercise, load_course
 from grader.model import ExerciseResult, Status
 from grader.validate import Case, checks, grade_cases, solution_case, stub_case
 
-# one class grading for the whole file: its tests stay on one worker (pytest-xdist)
-pytestmark = pytest.mark.xdist_group("exercises")
-
 WRONG = Path(__file__).resolve().parent / "wrong"
 ALT = Path(__file__).resolve().parent / "alt"
 ALICE = ROOT / "examples" / "class" / "alice" / "exercises"

@@ -17,18 +17,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import ROOT
+from conftest import CLASS, ROOT, SAMPLE_SLUGS
 
 from grader.model import Diagnosis, ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, github, gradescope, junit, parse_formats, student
 from grader.runner import procs
 from grader.runner.protocol import Frame, ThreadState
 
-CLASS = ROOT / "examples" / "class"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-# Enough to show each kind of failure: a race (bob), a deadlock and a stall
-# (carol), a syntax error (dave), a zip with missing files (erin).
-SLUGS = "race,deadlock,pc_queue,condition"
+SLUGS = ",".join(SAMPLE_SLUGS)
 STUDENTS = ["alice", "bob", "carol", "dave", "erin"]
 
 
@@ -39,13 +36,8 @@ def grader(*args: str, env: dict[str, str] | None = None,
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("formats")
-    summary = out.parent / f"{out.name}-summary.md"
-    run = grader("grade", str(CLASS), "--out", str(out), "--only", SLUGS, "--format", "all",
-                 env={"GITHUB_STEP_SUMMARY": str(summary)})
-    assert run.returncode == 0, run.stdout + run.stderr
-    return out
+def graded(sample_class) -> Path:
+    return sample_class.out
 
 
 def results(out: Path) -> dict[str, dict]:
