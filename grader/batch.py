@@ -9,7 +9,8 @@ with nothing else running beside them; the exercise's other tests run in the
 pool like any run, and the two parts make one result (:func:`grade.combine`).
 Results are cached by content (:mod:`grader.cache`), each stored the moment
 its run finishes, and each student's files (:func:`grader.reports.write_student`)
-are written as soon as the student is complete.
+are written as soon as the student is complete, and again once every run has
+ended (what unsandboxed student code may have written over them is replaced).
 """
 
 from __future__ import annotations
@@ -219,8 +220,16 @@ class ClassGrading:
             procs.reap_adopted(baseline)  # e.g. a sandbox's helpers that ended after a worker
             shutil.rmtree(scratch, ignore_errors=True)
             signal.signal(signal.SIGTERM, terminate)
+        results = [self.results[s.student] for s in self.submissions]
+        for result in results:
+            # Once more now that no run is left: unsandboxed student code could write
+            # anywhere this user can, the files written as each student was complete too.
+            self._write(result)
         self.stats.seconds = time.monotonic() - start
-        return [self.results[s.student] for s in self.submissions]
+        return results
+
+    def _write(self, student: StudentResult) -> None:
+        write_student(student_folder(self.out, student), student, self.redact, self.formats)
 
     def _stop_workers(self) -> None:
         if self._pool is not None:
@@ -281,6 +290,9 @@ class ClassGrading:
                 task = _Task(submission.student, ex, found,
                              run_key(parts[ex.slug], files, found.notes))
                 cached = None if self.force else self.cache.get(task.key, ex.slug)
+                if cached is not None and [t.name for t in cached.tests] != [
+                        t.nodeid for t in expected[ex.slug]]:
+                    cached = None  # not a result of these tests: grade again
                 if cached is not None:
                     self.stats.skipped += 1
                     self._finish(task, cached)
@@ -351,4 +363,4 @@ class ClassGrading:
         if self.left[task.student] == 0:
             order = [ex.slug for ex in self.exercises if ex.slug in student.exercises]
             student.exercises = {s: student.exercises[s] for s in order}
-            write_student(student_folder(self.out, student), student, self.redact, self.formats)
+            self._write(student)  # now: an interrupted grading keeps it

@@ -132,3 +132,32 @@ def test_a_notified_waiter_that_has_not_run_yet_is_not_stuck():
             cond.notify_all()
         thread.join(10)
     assert not thread.is_alive()
+
+
+def test_the_watchdog_runs_when_its_thread_starts_before_its_creator_goes_on(monkeypatch):
+    """On a busy machine a new thread can run before the thread that started it
+    has stored anything about it: the watchdog must not take itself for a stale
+    one then and stop (a forked pool worker's deadlock went unreported)."""
+    import _thread
+    import threading
+
+    from grader.diagnostics import watchdog
+
+    ran = threading.Event()
+    real_start = _thread.start_new_thread
+
+    def start_and_let_it_run_first(function, args):
+        ident = real_start(function, args)
+        ran.wait(5)  # the new thread gets going before this call returns
+        return ident
+
+    monkeypatch.setattr(watchdog, "POLL", 0.001)
+    monkeypatch.setattr(watchdog, "check", ran.set)
+    monkeypatch.setattr(watchdog._thread, "start_new_thread", start_and_let_it_run_first)
+    watchdog._spawn()
+    try:
+        assert ran.is_set(), "the watchdog stopped before it looked once"
+        ran.clear()
+        assert ran.wait(5)  # and it keeps looking
+    finally:
+        watchdog._generation += 1  # a newer generation: this thread stops

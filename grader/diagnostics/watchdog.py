@@ -36,27 +36,37 @@ STALL_ADVICE = ("No thread can make progress: each waits for something only anot
                 "(a lost wake-up), a missing sentinel, or a join on a thread that never ends.")
 
 listener: Callable[[Diagnosis], None] | None = None
-_ident: int | None = None
+_ident: int | None = None  # the watchdog thread's, set by the thread itself
+_generation = 0  # which watchdog may run: an older one (the parent's, copied by fork) stops
 _last_cycle: frozenset[tuple[int, int]] | None = None
 _last_stall: frozenset[tuple[int, int]] | None = None
 
 
 def start() -> None:
     """Start the watchdog (a raw thread: invisible to ``threading.enumerate``)."""
-    global _ident
-    _ident = _thread.start_new_thread(_loop, ())
+    _spawn()
     os.register_at_fork(after_in_child=_restart_after_fork)
 
 
 def _restart_after_fork() -> None:
-    global _ident, listener, _last_cycle
+    global listener, _last_cycle
     listener, _last_cycle = None, None
-    _ident = _thread.start_new_thread(_loop, ())
+    _spawn()
 
 
-def _loop() -> None:
-    me = _thread.get_ident()
-    while _ident == me:
+def _spawn() -> None:
+    """A new watchdog thread. Its generation is passed in, not read back from
+    what ``start_new_thread`` returns: on a busy machine the new thread can run
+    before the caller has stored that, and it must not take itself for a stale one."""
+    global _generation
+    _generation += 1
+    _thread.start_new_thread(_loop, (_generation,))
+
+
+def _loop(generation: int) -> None:
+    global _ident
+    _ident = _thread.get_ident()
+    while _generation == generation:
         time.sleep(POLL)
         try:
             check()
