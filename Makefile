@@ -33,11 +33,11 @@ demo: venv
 	$(VENV)/bin/grader grade examples/class --out $(DEMO_OUT)
 
 ## test: lint and the whole test suite (which validates the course: every solution
-## passes, every stub and wrong answer fails), three test workers at a time
+## passes, every stub and wrong answer fails), two test workers at a time
 test:
 	@$(MAKE) --no-print-directory -j2 venv browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -p no:cacheprovider -n 3 --dist loadfile --durations=10 tests
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile --durations=10 tests
 
 lint: venv
 	$(VENV)/bin/ruff check .
