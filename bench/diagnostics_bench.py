@@ -1,7 +1,9 @@
 """What the concurrency diagnostics buy, measured in one run:
 
 - time to verdict for a deadlocking test with the watchdog, against the plain
-  per-test timeout it would otherwise cost;
+  per-test timeout it would otherwise cost; the same for a thread's and a
+  process's crash, an endless loop in a call the test waits for, and an
+  endless loop at import;
 - the racy `race` stub caught in N of N seeded runs;
 - the ABBA lock-order inversion flagged in N of N runs of a variant that never hangs;
 - the instrumentation's cost on correct solutions' hidden suites, as a ratio.
@@ -21,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.course import load_course  # noqa: E402
 from grader.model import Status  # noqa: E402
-from grader.runner.run import RunSpec, run_tests  # noqa: E402
+from grader.runner.run import BACKSTOP_GRACE, RunSpec, run_tests  # noqa: E402
 from grader.validate import run_files  # noqa: E402
 
 DIAG = ROOT / "tests" / "fixtures" / "diag"
@@ -47,6 +49,18 @@ def main() -> None:
     with_diagnostics(True)
     print(f"ABBA deadlock: verdict in {verdict_on:.2f} s ({status_on}) with the watchdog, "
           f"{verdict_off:.2f} s ({status_off}) without: {verdict_off / verdict_on:.0f}x sooner")
+    for name in ("thread_crash", "process_crash", "endless_call"):
+        with_diagnostics(True)
+        status_on, verdict_on = single(args.limit, name)
+        with_diagnostics(False)
+        status_off, verdict_off = single(args.limit, name)
+        with_diagnostics(True)
+        print(f"{name}: verdict in {verdict_on:.2f} s ({status_on}) with the diagnostics, "
+              f"{verdict_off:.2f} s ({status_off}) without: "
+              f"{verdict_off / max(verdict_on, 1e-3):.1f}x sooner")
+    seconds, why = import_loop(args.limit)
+    print(f"endless loop at import: verdict in {seconds:.2f} s of wall time against the "
+          f"{args.limit + BACKSTOP_GRACE:g} s an import may take ({why[:60]}...)")
 
     race = course.exercises["race"]
     caught = sum(run_files(race, race.stub_files(), seed=s).status is not Status.PASSED
@@ -80,6 +94,24 @@ def main() -> None:
               f"({statistics.median(on):.2f} s vs {statistics.median(off):.2f} s)")
 
 
+def import_loop(limit: float) -> tuple[float, str]:
+    """Seconds to the verdict on a module that loops forever when imported."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        (folder / "looping.py").write_text("while True:\n    pass\n")
+        test = folder / "test_one.py"
+        test.write_text("import looping\n\n\ndef test_one():\n    pass\n")
+        start = time.monotonic()
+        outcome = run_tests(RunSpec(files={"looping.py": folder / "looping.py"}, tests=[test],
+                                    test_timeout=limit, timeout=limit * 3))
+        return time.monotonic() - start, outcome.collection_error
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def single(limit: float, name: str) -> tuple[str, float]:
     """Run one scenario alone; return its status and its test's duration."""
     import shutil
@@ -88,7 +120,9 @@ def single(limit: float, name: str) -> tuple[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         test = folder / "test_one.py"
-        test.write_text(f"import scenarios\n\n\ndef test_one():\n    scenarios.{name}()\n")
+        test.write_text("import scenarios\nfrom grader.testing import call_with_deadline\n\n\n"
+                        "def test_one():\n    call_with_deadline(scenarios.{name}, deadline=1e9)\n"
+                        .replace("{name}", name))
         outcome = run_tests(RunSpec(files={"scenarios.py": DIAG / "scenarios.py"},
                                     tests=[test], test_timeout=limit, timeout=limit * 3))
         got = outcome.tests["test_one.py::test_one"]

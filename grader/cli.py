@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--jobs", "-j", type=int, default=0, help="runs at the same time "
                    "(default: two per core)")
+    p.add_argument("--no-cases", action="store_true", help="only the solutions and the "
+                   "stubs, not the wrong answers and alternatives of course.toml's [validate]")
     _assignment_option(p)
     return parser
 
@@ -248,17 +250,25 @@ def _print_check(exercise: Exercise, result: ExerciseResult) -> None:
     out.print(f"[bold]{exercise.slug}[/]: {escape(exercise.title)}")
     if result.message:
         out.print(result.message, markup=False)
+    from grader.reports.student import failed_tests
+
+    explained = {t.name for t in failed_tests(result)}  # not when the file did not import
     for test in result.tests:
         ok = test.status is Status.PASSED
         mark = "[green]PASS[/]" if ok else f"[red]{test.status.upper()}[/]"
         out.print(f"  {mark} {escape(test.name)}")
-        if test.status is not Status.PASSED and test.message and result.status not in (
-                Status.MISSING, Status.ERROR):
+        if test.name in explained and test.message:
             out.print("    " + test.message.replace("\n", "\n    "), markup=False)
     passed = sum(t.status is Status.PASSED for t in result.tests)
-    out.print(f"{passed} of {len(result.tests)} public tests passed"
-              + ("" if result.status is Status.PASSED else
-                 ". The hidden tests check more: threads, timing, and wrong answers."))
+    if result.status is not Status.PASSED:
+        out.print(f"{passed} of {len(result.tests)} public tests passed. The hidden tests "
+                  "check more: threads, timing, and wrong answers.")
+        return
+    pitfalls = exercise.pitfalls()
+    out.print(f"All {len(result.tests)} public tests passed. That is a start, not the "
+              "grade: the hidden tests check more, with more threads and forced thread "
+              "switches, and they catch each pitfall of the README"
+              + (": " + "; ".join(pitfalls) + "." if pitfalls else "."), markup=False)
 
 
 def _grade_many(course: Course, submissions: list[Submission], slugs: list[str],
@@ -365,7 +375,7 @@ def cmd_merge(course: Course, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(course: Course, args: argparse.Namespace) -> int:
-    from grader.validate import validate
+    from grader.validate import ALTERNATIVE, validate
 
     try:
         from grader.workbook.lint import lint
@@ -381,24 +391,47 @@ def cmd_validate(course: Course, args: argparse.Namespace) -> int:
     if args.jobs < 0:
         raise SubmissionError(f"--jobs {args.jobs}: give a positive number (0: two per core)")
     start = time.monotonic()
-    checks = validate(course, _slugs(args.only), seed=args.seed, jobs=args.jobs)
+    found = validate(course, _slugs(args.only), seed=args.seed, jobs=args.jobs,
+                     cases=not args.no_cases)
     grid = table.Table(title="Course validation")
     for name in ("exercise", "tests", "solution", "stub (hidden)", "hidden tests on the "
                  "solution (s)", "tests' seconds", "verdict"):
         grid.add_column(name)
-    for check in checks:
+    for check in found.checks:
         grid.add_row(check.slug, str(check.tests),
                      f"{check.solution.score:g}/{check.solution.max_score:g}",
                      f"{check.stub.score:g}/{check.stub.max_score:g}",
                      f"{check.hidden_seconds:.2f}", f"{check.seconds:.1f}",
                      "[green]ok[/]" if check.ok else "[red]FAIL[/]")
     out.print(grid)
-    for check in checks:
+    wrong = [c for c in found.cases if c.case.kind != ALTERNATIVE]
+    if wrong:
+        grid = table.Table(title="Wrong answers: each must fail the tests its header names "
+                           "and keep at most half the points")
+        for name in ("wrong answer", "catches", "score", "status", "verdict"):
+            grid.add_column(name)
+        for check in sorted(wrong, key=lambda c: (-c.result.score / c.result.max_score,
+                                                  c.case.label)):
+            grid.add_row(escape(check.case.label), escape(check.case.catches),
+                         f"{check.result.score:g}/{check.result.max_score:g}",
+                         str(check.result.status),
+                         "[red]FAIL[/]" if check.problems() else "[green]ok[/]")
+        out.print(grid)
+    alternatives = [c for c in found.cases if c.case.kind == ALTERNATIVE]
+    if alternatives:
+        passed = sum(not c.problems() for c in alternatives)
+        out.print(f"Alternative solutions: {passed} of {len(alternatives)} pass.")
+    for check in found.checks:
         for problem in check.problems():
             out.print(f"[red]{check.slug}[/]: {escape(problem)}")
-    out.print(f"{sum(c.ok for c in checks)} of {len(checks)} exercises ok, in "
+    for case_check in found.cases:
+        for problem in case_check.problems():
+            out.print(f"[red]{escape(case_check.case.label)}[/]: {escape(problem)}")
+    out.print(f"{sum(c.ok for c in found.checks)} of {len(found.checks)} exercises ok, "
+              f"{sum(not c.problems() for c in found.cases)} of {len(found.cases)} wrong "
+              f"answers and alternatives as they should be, in "
               f"{time.monotonic() - start:.0f} s")
-    return 0 if all(c.ok for c in checks) and not problems else 1
+    return 0 if found.ok and not problems else 1
 
 
 COMMANDS = {"list": cmd_list, "check": cmd_check, "grade": cmd_grade, "merge": cmd_merge,

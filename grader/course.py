@@ -64,6 +64,20 @@ class Exercise:
     def hidden_tests(self) -> list[Path]:
         return sorted(self.hidden_dir.glob("test_*.py"))
 
+    def pitfalls(self) -> list[str]:
+        """The pitfalls the task text names (the bold lead of each item of its
+        "## Pitfalls" section), for students: what the hidden tests catch."""
+        try:
+            text = (self.exercise_dir / "README.md").read_text(encoding="utf-8")
+        except OSError:
+            return []
+        section = re.search(r"^## Pitfalls[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        if not section:
+            return []
+        return [re.sub(r"\s+", " ", m.group(1)).strip().rstrip(":.")
+                for m in re.finditer(r"^\s*(?:[-*]|\d+\.)\s+\*\*(.+?)\*\*", section.group(1),
+                                     re.M | re.S)]
+
     def stub_files(self) -> dict[str, Path]:
         return {name: self.exercise_dir / name for name in self.files}
 
@@ -98,6 +112,10 @@ class Course:
     exercises: dict[str, Exercise]
     assignments: dict[str, Assignment] = field(default_factory=dict)
     scope: str = ""  # the assignment this course was narrowed to, or "" (the whole course)
+    # `grader validate` grades these too ([validate] in course.toml): wrong answers
+    # (WRONG/SLUG/CASE.py or CASE/, each with its header) and correct alternatives
+    wrong_dir: Path | None = None
+    alternative_dirs: tuple[Path, ...] = ()
 
     def select(self, slugs: list[str] | None) -> list[Exercise]:
         """The named exercises (all when None); unknown slugs are an error."""
@@ -184,7 +202,7 @@ def load_course(root: Path | str) -> Course:
         raise CourseError(f"{path}: not found (run from the course folder or pass --course)")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CourseError(f"{path}: not valid TOML: {exc}")
-    _unknown(data, {"course", "defaults", "exercise", "assignment"}, COURSE_FILE)
+    _unknown(data, {"course", "defaults", "exercise", "assignment", "validate"}, COURSE_FILE)
     meta = _get(data, "course", dict, COURSE_FILE, {})
     defaults = _get(data, "defaults", dict, COURSE_FILE, {})
     _unknown(defaults, _DEFAULT_KEYS, "[defaults]")
@@ -224,11 +242,26 @@ def load_course(root: Path | str) -> Course:
         if not exercise.exercise_dir.is_dir():
             raise CourseError(f"{where}: folder {exercise.exercise_dir} does not exist")
         exercises[slug] = exercise
+    checks = _get(data, "validate", dict, COURSE_FILE, {})
+    _unknown(checks, {"wrong", "alternatives"}, "[validate]")
+    wrong = _get(checks, "wrong", str, "[validate]", "")
+    alternatives = _get(checks, "alternatives", list, "[validate]", [])
+    if not all(isinstance(a, str) for a in alternatives):
+        raise CourseError(f"[validate]: key 'alternatives' must be a list of folders, got "
+                          f"{alternatives!r}")
     return Course(root=root, title=_get(meta, "title", str, "[course]", "Course"),
                   version=str(_get(meta, "version", (str, int), "[course]", "0")),
                   exercises=exercises,
                   assignments=_assignments(_get(data, "assignment", list, COURSE_FILE, None),
-                                           exercises))
+                                           exercises),
+                  wrong_dir=_folder(root, wrong), alternative_dirs=tuple(
+                      d for d in (_folder(root, a) for a in alternatives) if d is not None))
+
+
+def _folder(root: Path, name: str) -> Path | None:
+    """A folder named in course.toml, if it is there (a student bundle has none)."""
+    folder = root / name if name else None
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def part_name(part: int) -> str:

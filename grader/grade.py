@@ -81,8 +81,27 @@ def _all_tests(expected: list[CollectedTest], points: float, status: Status,
     shares = _shares(expected, points)
     return [TestResult(name=t.nodeid, status=status, score=0.0,
                        max_score=round(shares[t.nodeid], 4), message=message,
-                       hidden=_is_hidden(t.nodeid))
+                       hidden=_is_hidden(t.nodeid), lesson=t.lesson)
             for t in expected if only is None or t.nodeid in only]
+
+
+LESSON_CAP = 0.5  # the share of an exercise's points left when a lesson test fails
+
+
+def cap_for_lessons(result: ExerciseResult) -> ExerciseResult:
+    """An exercise whose lesson test failed (``@pytest.mark.lesson``: it catches
+    one of the exercise's must-catch mistakes) counts for at most half its
+    points: the passed tests' scores are scaled down to that (scores of a whole
+    exercise, never of a part of its tests)."""
+    if not any(t.lesson and t.status is not Status.PASSED for t in result.tests):
+        return result
+    cap = result.max_score * LESSON_CAP
+    earned = sum(t.score for t in result.tests)
+    result.capped = True
+    if earned > cap:
+        for test in result.tests:
+            test.score = round(test.score * cap / earned, 4)
+    return result
 
 
 def _is_hidden(nodeid: str) -> bool:
@@ -99,9 +118,9 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: Ru
     if outcome.collection_error:
         result.message = ("Your file could not be imported, so no test could run:\n"
                           + outcome.collection_error)
-        result.tests = _all_tests(expected, exercise.points, Status.ERROR,
+        result.tests = _all_tests(expected, exercise.points, outcome.collection_status,
                                   "not run: the file failed to import (see above)", only)
-        result.status = Status.ERROR
+        result.status = outcome.collection_status
         return result
     shares = _shares(expected, exercise.points)
     why_absent = "; ".join(outcome.notes) or "the test process ended before this test ran"
@@ -115,11 +134,11 @@ def score_outcome(exercise: Exercise, expected: list[CollectedTest], outcome: Ru
             name=test.nodeid, status=verdict.status,
             score=share if verdict.status is Status.PASSED else 0.0, max_score=share,
             message=verdict.message, duration=round(verdict.duration, 3),
-            hidden=_is_hidden(test.nodeid), diagnosis=verdict.diagnosis))
+            hidden=_is_hidden(test.nodeid), diagnosis=verdict.diagnosis, lesson=test.lesson))
     result.status = worst([t.status for t in result.tests])
     if outcome.notes:
         result.message = "\n".join(outcome.notes)
-    return result
+    return result if only is not None else cap_for_lessons(result)
 
 
 def grade_found(exercise: Exercise, found: Found, options: Options,
@@ -181,8 +200,8 @@ def combine(parts: list[ExerciseResult], expected: list[CollectedTest]) -> Exerc
     as the one result a single run would give: tests in collection order."""
     order = {t.nodeid: i for i, t in enumerate(expected)}
     tests = sorted((t for p in parts for t in p.tests), key=lambda t: order.get(t.name, -1))
-    return ExerciseResult(
+    return cap_for_lessons(ExerciseResult(
         slug=parts[0].slug, status=worst([p.status for p in parts]),
         max_score=parts[0].max_score, tests=tests,
         message="\n".join(dict.fromkeys(p.message for p in parts if p.message)),
-        output="\n".join(p.output for p in parts if p.output), seed=parts[0].seed)
+        output="\n".join(p.output for p in parts if p.output), seed=parts[0].seed))

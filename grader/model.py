@@ -15,8 +15,9 @@ __all__ = ["SEVERITY", "Diagnosis", "ExerciseResult", "Status", "StudentResult",
 
 
 # Most severe first: an exercise takes the most severe status of its tests.
-SEVERITY = [Status.MISSING, Status.ERROR, Status.DEADLOCK, Status.POTENTIAL_DEADLOCK,
-            Status.STALL, Status.RACE, Status.TIMEOUT, Status.FAILED, Status.PASSED]
+SEVERITY = [Status.MISSING, Status.ERROR, Status.RESOURCE, Status.CRASH, Status.DEADLOCK,
+            Status.POTENTIAL_DEADLOCK, Status.STALL, Status.RACE, Status.TIMEOUT, Status.FAILED,
+            Status.PASSED]
 
 
 def worst(statuses: list[Status]) -> Status:
@@ -38,6 +39,7 @@ class TestResult:
     duration: float = 0.0
     hidden: bool = False
     diagnosis: Diagnosis | None = None
+    lesson: bool = False  # failing it caps the exercise at half its points
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -66,6 +68,7 @@ class ExerciseResult:
     message: str = ""  # exercise-wide: import traceback, missing file, crash
     output: str = ""  # the run's captured stdout/stderr, capped
     seed: int | None = None
+    capped: bool = False  # a lesson test failed: the score is at most half the points
 
     @property
     def score(self) -> float:
@@ -79,6 +82,7 @@ class ExerciseResult:
             "message": self.message,
             "output": self.output,
             "seed": self.seed,
+            "capped": self.capped,
             "tests": [t.to_dict() for t in self.tests],
         }
 
@@ -87,7 +91,7 @@ class ExerciseResult:
         return cls(slug=slug, status=Status(data["status"]), max_score=data["max_score"],
                    tests=[TestResult.from_dict(t) for t in data.get("tests", [])],
                    message=data.get("message", ""), output=data.get("output", ""),
-                   seed=data.get("seed"))
+                   seed=data.get("seed"), capped=bool(data.get("capped", False)))
 
 
 @dataclass

@@ -13,7 +13,9 @@ per test in pytest-json-report's report.
 from __future__ import annotations
 
 import os
+import re
 import signal
+import sys
 import threading
 from dataclasses import replace
 from typing import Any
@@ -21,15 +23,18 @@ from typing import Any
 import pytest
 
 from grader import diagnostics
-from grader.diagnostics import races
+from grader.diagnostics import explain, naming, races
 from grader.diagnostics.explain import render
 from grader.diagnostics.findings import Findings
-from grader.runner import mac, protocol
+from grader.runner import limits, mac, protocol
 from grader.runner.protocol import Diagnosis, Status, Verdict
 from grader.testing import switches
 from grader.testing.deadline import DeadlineExceeded
+from grader.testing.switches import RaceFound
 
 OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
+# A test that ended so leaves threads stuck: the rest of the run gets a fresh process.
+HANGS = (Status.DEADLOCK, Status.STALL, Status.TIMEOUT, Status.CRASH)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +53,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "timeout_s(seconds): this test's own time limit")
     config.addinivalue_line("markers", "cpu_sensitive: must not share the CPU with other "
                             "graded runs")
+    config.addinivalue_line("markers", "lesson: carries the exercise's lesson (catches one of "
+                            "its must-catch mistakes): if it fails, the exercise counts for at "
+                            "most half its points")
     config.addinivalue_line("markers", "switches(*modules, probability=0.02): run the test "
                             "with seeded thread switches injected between the bytecodes of "
                             "the named modules (races show every run)")
@@ -140,6 +148,27 @@ def _primitives() -> dict[str, Any]:
     return found
 
 
+_SEALED_ENTRY = re.compile(r"^\S*test_\w+\.py:\d+: in ")
+
+
+def _clean_traceback(text: str) -> str:
+    """pytest's text of a failed import, for a student: the test files' own
+    entries (sealed: pytest shows ``???`` for their source) left out."""
+    out: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        if _SEALED_ENTRY.match(line):
+            skipping = True
+            continue
+        if skipping and line.startswith(" ") and line.strip() in ("???", ""):
+            continue
+        skipping = False
+        if line.strip() == "???":
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def _cap(text: str, limit: int = OUTPUT_CAP) -> str:
     if len(text) <= limit:
         return text
@@ -160,32 +189,77 @@ class GradingSession:
         if student_dir:
             stacks.set_student_dirs(student_dir)
         self.verdicts: dict[str, Verdict] = {}
+        self.reported: set[str] = set()  # tests whose every phase reported
         self.current: pytest.Item | None = None
         self.current_timeout = 0.0
         self.fired = False
         self.main_ident = threading.main_thread().ident
         self.pending: Diagnosis | None = None
         self.delivered: Diagnosis | None = None
-        self.armed = False  # a test's own code is running: the alarm may interrupt it
+        self.armed = ""  # the phase of a test that runs now ("setup", "call", "teardown")
         self.findings = Findings(self.student_dir)
         from grader.runner import sealed
 
         sealed.install(config)
         self.primitives = _primitives()  # as the grader set them up, before student code
+        self._guard_exit()
+        self.snapshot = ""  # where the student's threads were when a test's socket timed out
+        self._watch_socket_timeouts()
         # One handler for the whole session: an alarm that arrives between tests is
         # ignored, never left to SIGALRM's default action (which ends the process).
         signal.signal(signal.SIGALRM, self._on_alarm)
         if diagnostics._installed:
             from grader.diagnostics import watchdog
 
+            watchdog.skip_old_news()
             watchdog.listener = self._on_diagnosis
 
+    def _guard_exit(self) -> None:
+        """``os._exit`` from the student's code, in this process, is reported
+        (with its line) before the process ends: the parent names it."""
+        real_exit, me = os._exit, os.getpid()
+
+        def reported_exit(code: int) -> None:
+            if os.getpid() == me:
+                frames = tuple(explain.frame_line(f) for f in reversed(naming.student_frames(
+                    sys._getframe(1), self.student_dir)))
+                if frames:
+                    nodeid = self.current.nodeid if self.current is not None else ""
+                    self.emit(protocol.Exited(nodeid, int(code), frames))
+            real_exit(code)
+
+        os._exit = reported_exit  # type: ignore[assignment]
+
+    def _watch_socket_timeouts(self) -> None:
+        """A test that waits on a socket for the student's server (a reply that
+        never comes) fails with a bare ``TimeoutError``: keep where the
+        student's threads were at that moment (one stuck in ``recv``, say)."""
+        import socket
+
+        def watched(real: Any) -> Any:
+            def call(sock: Any, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return real(sock, *args, **kwargs)
+                except TimeoutError:
+                    if self.current is not None and not self.snapshot:
+                        self.snapshot = self._where_threads_are(
+                            "when the test's socket timed out")
+                    raise
+
+            call.__doc__ = real.__doc__
+            return call
+
+        for name in ("recv", "recv_into", "recvfrom", "accept", "sendall", "connect"):
+            setattr(socket.socket, name, watched(getattr(socket.socket, name)))
+
     def _on_diagnosis(self, diagnosis: Diagnosis) -> None:
-        """From the watchdog's thread: fail the running test with it."""
-        if not self.armed:
+        """From the watchdog's thread: fail the running test with it (now, if the
+        test's body runs; else as soon as it does)."""
+        if self.current is None:
             return
         self.pending = diagnosis
-        signal.pthread_kill(self.main_ident, signal.SIGALRM)
+        if self.armed == "call":
+            signal.pthread_kill(self.main_ident, signal.SIGALRM)
 
     def emit(self, event: protocol.Event) -> None:
         """One event on the stream, signed with the attempt's secret."""
@@ -197,8 +271,13 @@ class GradingSession:
     # -- collection ---------------------------------------------------------
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
-            self.emit(protocol.CollectError(report.nodeid,
-                                            _cap(str(report.longreprtext), 20000)))
+            text = _clean_traceback(str(report.longreprtext))
+            limit = limits.exceeded_in(text)
+            if limit is not None:
+                self.emit(protocol.CollectError(report.nodeid, _cap(
+                    f"Resource limit: {limit}\n{text}", 20000), Status.RESOURCE))
+            else:
+                self.emit(protocol.CollectError(report.nodeid, _cap(text, 20000)))
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -206,33 +285,74 @@ class GradingSession:
             protocol.CollectedTest(
                 nodeid=item.nodeid, weight=weight_of(item),
                 timeout=timeout_of(item, self.default_timeout),
-                cpu_sensitive=item.get_closest_marker("cpu_sensitive") is not None)
+                cpu_sensitive=item.get_closest_marker("cpu_sensitive") is not None,
+                lesson=item.get_closest_marker("lesson") is not None)
             for item in session.items)))
 
     # -- running ------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None):
-        self.current, self.fired, self.delivered = item, False, None
+        self.current, self.fired, self.delivered, self.snapshot = item, False, None, ""
         self.current_timeout = timeout_of(item, self.default_timeout)
         self.verdicts[item.nodeid] = Verdict(Status.PASSED)
         self.emit(protocol.Started(item.nodeid, self.current_timeout))
         self.findings.start(item.nodeid)
         signal.setitimer(signal.ITIMER_REAL, self.current_timeout)
-        self.armed = True
+        outcome = None
         try:
-            yield
+            outcome = yield
         finally:
-            self.armed = False
+            self.armed = ""
             signal.setitimer(signal.ITIMER_REAL, 0)
             self.current = self.pending = None
             self._stop_leftovers(item)
             self.findings.stop()
-            self.emit(protocol.Ended(item.nodeid, self.verdicts[item.nodeid]))
+            verdict = self.verdicts[item.nodeid]
+            if outcome is None or outcome.excinfo is not None or item.nodeid not in self.reported:
+                # pytest itself was interrupted: whatever the verdict said so far is not one
+                verdict = self.verdicts[item.nodeid] = Verdict(Status.ERROR, (
+                    "the test could not complete: the grader interrupted pytest itself "
+                    f"({outcome.excinfo[1]!r})" if outcome is not None and outcome.excinfo
+                    else "the test did not report how it ended"), verdict.duration,
+                    verdict.diagnosis)
+            self.emit(protocol.Ended(item.nodeid, verdict))
+            if verdict.status in HANGS and nextitem is not None:
+                # Stuck threads keep what they hold (a module's lock, a queue's items):
+                # the tests after this one run in a fresh child (the grader starts one).
+                item.session.shouldstop = (f"{item.nodeid} ended as a {verdict.status}: the "
+                                           "tests after it run in a fresh process")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item):
+        yield from self._armed("setup")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        yield from self._armed("call")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(self, item: pytest.Item):
+        yield from self._armed("teardown")
+
+    def _armed(self, phase: str):
+        """A phase of the test runs: the time limit may interrupt it (any phase)
+        and so may a diagnosis (the test's body only: in a fixture's teardown it
+        would break pytest's bookkeeping). Never pytest's own work between the
+        phases: an exception there would crash pytest, not fail the test."""
+        self.armed = phase
+        if phase == "call" and self.pending is not None:
+            signal.pthread_kill(self.main_ident, signal.SIGALRM)
+        try:
+            yield
+        finally:
+            self.armed = ""
 
     def _on_alarm(self, signum: int, frame: Any) -> None:
         if not self.armed:
+            if self.current is not None and self.pending is None:
+                signal.setitimer(signal.ITIMER_REAL, 0.05)  # between phases: try again soon
             return
-        if self.pending is not None:
+        if self.pending is not None and self.armed == "call":
             diagnosis, self.pending = self.pending, None
             self.delivered = self.delivered or diagnosis  # the first one is the cause
             self.fired = True
@@ -276,6 +396,21 @@ class GradingSession:
                 f"{verdict.message}\n\nAfter the test, these threads were still busy in your "
                 f"code and were stopped: {', '.join(stopped)}."))
 
+    def _where_threads_are(self, when: str) -> str:
+        """Where the test's threads that still run the student's code are (one
+        stuck in ``recv``, say), for the message of a test that just failed."""
+        mine = self._test_threads()
+        if mine is None:
+            return ""
+        others = {i for i in mine if i != self.main_ident}
+        alive = {t.ident for t in threading.enumerate() if t.ident in others}
+        text = self._stacks.format_threads(only=alive) if alive else ""
+        if not text or not any(line.lstrip().startswith('File "') and "line" in line
+                               and not line.lstrip().startswith('File "/')
+                               for line in text.splitlines()):
+            return ""  # none of them is in the student's code
+        return f"\n\nWhere the threads of your code were {when}:\n{text}"
+
     def _test_threads(self) -> set[int] | None:
         """The running test's threads and the main thread (None: all threads)."""
         if not diagnostics._installed:
@@ -300,6 +435,7 @@ class GradingSession:
         if call.when == "call":
             verdict = self.findings.judge(verdict)
         if call.when == "teardown":
+            self.reported.add(item.nodeid)
             replaced = [name for name, obj in _primitives().items()
                         if obj is not self.primitives.get(name)]
             if replaced:
@@ -318,9 +454,19 @@ class GradingSession:
             status = diagnosis.kind
         elif excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
             status = Status.TIMEOUT
+        elif excinfo is not None and excinfo.errisinstance(RaceFound):
+            diagnosis = races.lost_update() or races.found_by_test(str(excinfo.value))
+            status = Status.RACE
+            if diagnosis.summary != str(excinfo.value):
+                diagnosis = diagnosis.with_summary(f"{excinfo.value}\n\n{diagnosis.summary}")
         else:
             status = Status.FAILED if call.when == "call" else Status.ERROR
         message = render(diagnosis) if diagnosis else self._describe(excinfo, report)
+        limit = limits.exceeded(excinfo.value) if excinfo is not None else None
+        if limit is not None and diagnosis is None:
+            status, message = Status.RESOURCE, f"Resource limit: {limit}\n{message}"
+        elif diagnosis is None and status is not Status.TIMEOUT:
+            message += self.snapshot or self._where_threads_are("when the test failed")
         if call.when != "call":
             message = f"in the test's {call.when}: {message}"
         if self.delivered is not None and diagnosis is None:

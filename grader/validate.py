@@ -1,10 +1,16 @@
-"""``grader validate``: the course checks itself. Every reference solution
-passes its public and hidden tests; every stub fails its hidden tests.
+"""``grader validate``: the course checks itself.
 
-The checks are graded as a class is (:mod:`grader.batch`: in parallel, each
-run isolated, ``cpu_sensitive`` tests alone): each solution and each stub is a
-submission for its one exercise. :func:`grade_cases` grades any such cases
-(the project's tests add its wrong answers and alternative solutions)."""
+- Every reference solution passes its public and hidden tests.
+- Every stub fails its hidden tests.
+- Every wrong answer of the course's ``[validate] wrong`` folder fails the
+  tests its header names and scores at most half the exercise's points: a
+  must-catch mistake costs what it should.
+- Every alternative solution (``[validate] alternatives``) passes.
+
+All of them are graded as one class is (:mod:`grader.batch`: in parallel,
+each run isolated, ``cpu_sensitive`` tests alone): each case is a submission
+for its one exercise.
+"""
 
 from __future__ import annotations
 
@@ -21,39 +27,118 @@ from grader import grade
 from grader.batch import ClassGrading, default_jobs
 from grader.course import Course, CourseError, Exercise
 from grader.discover import Submission
-from grader.grade import Options, expected_tests, grade_found
+from grader.grade import LESSON_CAP, Options, expected_tests, grade_found
 from grader.model import ExerciseResult, Status
 from grader.notebook import Found
 from grader.runner.protocol import CollectedTest
 
+SOLUTION, STUB, WRONG, ALTERNATIVE = "solution", "stub", "wrong", "alternative"
+
 
 @dataclass(frozen=True)
 class Case:
-    """Files handed in for one exercise, graded the way a student's are."""
+    """Files handed in for one exercise, graded the way a student's are, and
+    what must come of it."""
 
     slug: str
-    kind: str  # "solution", "stub", or what the caller calls it ("wrong", ...)
+    kind: str  # SOLUTION, STUB, WRONG, ALTERNATIVE
     name: str
     files: tuple[tuple[str, Path], ...] = field(compare=False)
+    source: Path | None = field(default=None, compare=False)  # where it was found
+    catches: str = field(default="", compare=False)  # a wrong answer's mistake, in words
+    fails: tuple[str, ...] = field(default=(), compare=False)  # the tests it must fail
 
     @property
     def student(self) -> str:
         return f"{self.slug}--{self.kind}--{self.name}"
 
+    @property
+    def label(self) -> str:
+        return f"{self.slug}/{self.name}"
+
 
 def solution_case(exercise: Exercise) -> Case:
-    return Case(exercise.slug, "solution", "reference",
-                tuple(exercise.solution_files().items()))
+    return Case(exercise.slug, SOLUTION, "reference", tuple(exercise.solution_files().items()))
 
 
 def stub_case(exercise: Exercise) -> Case:
-    return Case(exercise.slug, "stub", "stub", tuple(exercise.stub_files().items()))
+    return Case(exercise.slug, STUB, "stub", tuple(exercise.stub_files().items()))
+
+
+class CaseError(CourseError):
+    """A wrong answer or an alternative cannot be used; the message says why."""
+
+
+def _header(source: Path) -> tuple[str, tuple[str, ...]]:
+    text = source.read_text(encoding="utf-8")
+    catches = re.search(r"^# catches: (.+)$", text, re.M)
+    fails = re.search(r"^# fails: (.+)$", text, re.M)
+    if not catches or not fails:
+        raise CaseError(f"{source}: needs '# catches:' and '# fails:' header lines")
+    return catches.group(1), tuple(n.strip() for n in fails.group(1).split(",") if n.strip())
+
+
+def _files(exercise: Exercise, path: Path) -> tuple[tuple[str, Path], ...]:
+    """A case is one file (the exercise's single file) or a folder of its files."""
+    if path.is_dir():
+        return tuple((name, path / name) for name in exercise.files)
+    if len(exercise.files) != 1:
+        raise CaseError(f"{path}: a case of the multi-file exercise {exercise.slug!r} is a "
+                        "folder holding its files")
+    return ((exercise.files[0], path),)
+
+
+def wrong_cases(course: Course) -> list[Case]:
+    """WRONG/SLUG/CASE.py (or CASE/), each with its header, and WRONG/SLUG/stub.txt:
+    the header of the exercise's own stub."""
+    found: list[Case] = []
+    if course.wrong_dir is None:
+        return found
+    for folder in sorted(p for p in course.wrong_dir.iterdir() if p.is_dir()):
+        exercise = course.exercises.get(folder.name)
+        if exercise is None:
+            continue  # not (or not yet) an exercise of this course
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".", "_")):
+                continue
+            if path.name == "stub.txt":
+                catches, fails = _header(path)
+                found.append(Case(exercise.slug, STUB, "stub", tuple(
+                    exercise.stub_files().items()), path, catches, fails))
+            elif path.suffix == ".py" or path.is_dir():
+                source = path if path.is_file() else path / sorted(
+                    p.name for p in path.glob("*.py"))[0]
+                catches, fails = _header(source)
+                found.append(Case(exercise.slug, WRONG, path.stem, _files(exercise, path),
+                                  path, catches, fails))
+    return found
+
+
+def alternative_cases(course: Course) -> list[Case]:
+    """ALT/SLUG/*.py (or folders), and working copies with a folder per exercise."""
+    found: list[Case] = []
+    for root in course.alternative_dirs:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            exercise = course.exercises.get(folder.name)
+            if exercise is None:
+                continue
+            names = {n: folder / n for n in exercise.files}
+            if all(p.is_file() for p in names.values()):  # a working copy's folder
+                found.append(Case(exercise.slug, ALTERNATIVE, root.parent.name,
+                                  tuple(names.items()), folder))
+                continue
+            for path in sorted(folder.iterdir()):
+                if not path.name.startswith((".", "_")) and (path.suffix == ".py"
+                                                              or path.is_dir()):
+                    found.append(Case(exercise.slug, ALTERNATIVE, path.stem,
+                                      _files(exercise, path), path))
+    return found
 
 
 def grade_cases(course: Course, cases: Iterable[Case], seed: int = 0,
                 jobs: int = 0) -> dict[Case, ExerciseResult]:
     """Each case graded (public and hidden tests) as one class, in parallel."""
-    cases = list(cases)
+    cases = list(dict.fromkeys(cases))
     if not cases:
         return {}
     exercises = list(dict.fromkeys(course.exercises[c.slug] for c in cases))
@@ -83,7 +168,7 @@ def run_files(exercise: Exercise, files: dict[str, Path], seed: int = 0) -> Exer
 
 @dataclass
 class Check:
-    """The verdict on one exercise."""
+    """The verdict on one exercise: its solution and its stub."""
 
     slug: str
     tests: int
@@ -129,20 +214,54 @@ class Check:
         return found
 
 
-def checks(course: Course, exercises: list[Exercise],
-           graded: dict[Case, ExerciseResult]) -> list[Check]:
-    """Each exercise's check, from its solution's and its stub's results."""
-    found = []
-    for exercise in exercises:
-        try:
-            expected = expected_tests(exercise, hidden=True)
-        except CourseError as exc:
-            empty = ExerciseResult(exercise.slug, Status.ERROR, exercise.points)
-            found.append(Check(exercise.slug, 0, empty, empty, str(exc)))
-            continue
-        found.append(Check(exercise.slug, len(expected), graded[solution_case(exercise)],
-                           graded[stub_case(exercise)]))
-    return found
+def failed_tests(result: ExerciseResult) -> set[str]:
+    """The names of the test functions that did not pass (parameters dropped)."""
+    return {t.name.split("::", 1)[1].split("[", 1)[0] for t in result.tests
+            if t.status is not Status.PASSED}
+
+
+@dataclass
+class CaseCheck:
+    """The verdict on a wrong answer or an alternative solution."""
+
+    case: Case
+    result: ExerciseResult
+
+    @property
+    def half(self) -> float:
+        return self.result.max_score * LESSON_CAP
+
+    def problems(self) -> list[str]:
+        case, result = self.case, self.result
+        if case.kind == ALTERNATIVE:
+            bad = {t.name: t.status for t in result.tests if t.status is not Status.PASSED}
+            return [f"should pass, but: {bad}"] if result.status is not Status.PASSED else []
+        found = []
+        named = {t.name.split("::", 1)[1].split("[", 1)[0] for t in result.tests}
+        absent = [n for n in case.fails if n not in named]
+        if absent:
+            found.append(f"its header names {', '.join(absent)}, which does not exist")
+        missed = [n for n in case.fails if n in named and n not in failed_tests(result)]
+        if missed:
+            found.append(f"({case.catches}) should fail {', '.join(missed)}, but passed")
+        if case.kind in (WRONG, STUB) and result.score > self.half:
+            found.append(f"({case.catches}) scores {result.score:g} of {result.max_score:g}: "
+                         f"a must-catch mistake may keep at most half")
+        if result.score >= result.max_score:
+            found.append("scores full marks")
+        return found
+
+
+@dataclass
+class Validation:
+    """Everything `grader validate` found."""
+
+    checks: list[Check]
+    cases: list[CaseCheck]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks) and not any(c.problems() for c in self.cases)
 
 
 def _collect(exercise: Exercise) -> list[CollectedTest] | str:
@@ -152,26 +271,45 @@ def _collect(exercise: Exercise) -> list[CollectedTest] | str:
         return str(exc)
 
 
-def collect(exercises: list[Exercise], jobs: int = 0) -> set[str]:
+def collect(exercises: list[Exercise], jobs: int = 0) -> dict[str, str]:
     """Collect every exercise's tests, in parallel (each in a process of its
-    own: runs are one per process); the slugs whose tests cannot be collected."""
+    own: runs are one per process); why each broken exercise's cannot be."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs or default_jobs(), mp_context=context) as pool:
         collected = list(pool.map(_collect, exercises))
-    broken = set()
+    broken = {}
     for exercise, tests in zip(exercises, collected, strict=True):
         if isinstance(tests, str):
-            broken.add(exercise.slug)
+            broken[exercise.slug] = tests
         else:
             grade._expected_cache[(exercise.slug, True)] = tests
     return broken
 
 
+def checks(exercises: list[Exercise], graded: dict[Case, ExerciseResult],
+           broken: dict[str, str]) -> list[Check]:
+    """Each exercise's check, from its solution's and its stub's results."""
+    found = []
+    for exercise in exercises:
+        if exercise.slug in broken:
+            empty = ExerciseResult(exercise.slug, Status.ERROR, exercise.points)
+            found.append(Check(exercise.slug, 0, empty, empty, broken[exercise.slug]))
+            continue
+        found.append(Check(exercise.slug, len(expected_tests(exercise, hidden=True)),
+                           graded[solution_case(exercise)], graded[stub_case(exercise)]))
+    return found
+
+
 def validate(course: Course, slugs: list[str] | None = None, seed: int = 0,
-             jobs: int = 0) -> list[Check]:
-    """Every selected exercise's solution and stub, graded in parallel."""
+             jobs: int = 0, cases: bool = True) -> Validation:
+    """Every selected exercise's solution and stub and (with ``cases``) the
+    course's wrong answers and alternatives, graded in parallel."""
     exercises = course.select(slugs)
     broken = collect(exercises, jobs)
-    cases = [c for ex in exercises if ex.slug not in broken
-             for c in (solution_case(ex), stub_case(ex))]
-    return checks(course, exercises, grade_cases(course, cases, seed, jobs))
+    ok = [ex for ex in exercises if ex.slug not in broken]
+    extra = ([c for c in wrong_cases(course) + alternative_cases(course)
+              if c.slug in {ex.slug for ex in ok}] if cases else [])
+    graded = grade_cases(course, [c for ex in ok for c in (solution_case(ex), stub_case(ex))]
+                         + extra, seed, jobs)
+    return Validation(checks(exercises, graded, broken),
+                      [CaseCheck(c, graded[c]) for c in extra])

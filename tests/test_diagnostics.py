@@ -12,6 +12,9 @@ DIAG = FIXTURES / "diag"
 TEST_LIMIT = 8.0
 
 EXPECTED = {
+    "thread_crash": "crash",
+    "process_crash": "crash",
+    "hang_holding_a_module_lock": "stall",
     "abba": "deadlock",
     "philosophers": "deadlock",
     "lock_reacquired": "deadlock",
@@ -33,6 +36,11 @@ EXPECTED = {
     "join_after_draining": "passed",
     "lock_handed_over": "passed",
     "slow_spawned_worker": "passed",  # never killed by the watchdog's look at its stack
+    # a slow machine, made on purpose: no stall, no deadlock
+    "slow_thread_start": "passed",
+    "slow_pool_initializer": "passed",
+    "stopped_child": "passed",
+    "uses_the_module_lock": "passed",  # after a hang: the rest runs in a fresh process
 }
 
 
@@ -81,6 +89,20 @@ def test_stall_says_what_each_thread_waits_for(outcome):
         outcome, "consumer_without_sentinel").message
     assert "(2 of 3 parties have arrived)" in result(outcome, "barrier_short").message
     assert "waits on the condition `cond`" in result(outcome, "wait_without_notify").message
+
+
+def test_a_death_is_named_with_its_exception_and_line(outcome):
+    thread = result(outcome, "thread_crash")
+    assert "Thread-" in thread.message and "died with ZeroDivisionError" in thread.message
+    assert "scenarios.py" in thread.message and "_worker_that_divides" in thread.message
+    assert thread.diagnosis.threads[0].frames[-1].function == "_worker_that_divides"
+    process = result(outcome, "process_crash")
+    assert "process" in process.message and "died with ZeroDivisionError" in process.message
+
+
+def test_a_hang_costs_only_its_own_test(outcome):
+    assert outcome.attempts > 1  # a fresh process after each hang
+    assert result(outcome, "uses_the_module_lock").status == "passed"
 
 
 def test_a_pool_workers_deadlock_is_reported_from_the_child(outcome):
@@ -161,3 +183,17 @@ def test_the_watchdog_runs_when_its_thread_starts_before_its_creator_goes_on(mon
         assert ran.wait(5)  # and it keeps looking
     finally:
         watchdog._generation += 1  # a newer generation: this thread stops
+
+
+def test_an_endless_loop_is_found_by_its_cpu_long_before_the_deadline(outcome):
+    got = outcome.tests["test_scenarios.py::test_called[endless_call]"]
+    assert got.status == "timeout" and got.duration < TEST_LIMIT / 2, (got.status, got.duration)
+    assert "2 s of CPU in your code without returning" in got.message
+    assert "scenarios.py" in got.message and "endless_call" in got.message
+    assert "(called by the test)" in got.message and "deadline:" not in got.message
+
+
+def test_a_lost_update_seen_by_a_test_s_own_check_is_a_race(outcome):
+    got = outcome.tests["test_scenarios.py::test_race_seen_by_the_test"]
+    assert got.status == "race", (got.status, got.message)
+    assert "updates were lost" in got.message and "Hold one lock" in got.message

@@ -73,7 +73,8 @@ def test_a_deadlock_is_named_long_before_the_time_limit(toy_run):
 def test_os_exit_in_a_test_fails_it_and_the_rest_still_runs(toy_run):
     outcome = toy_run[0]
     assert status(outcome, "test_die") == "error"
-    assert "exited with code 3" in outcome.tests["test_toy.py::test_die"].message
+    message = outcome.tests["test_toy.py::test_die"].message
+    assert "your code called os._exit(3)" in message and "toy.py, line 32, in die" in message
     assert status(outcome, "test_after_die") == "passed"
 
 

@@ -304,6 +304,6 @@ def test_a_solved_exercise_notebook_runs_and_checks_itself_in_jupyter(course, tm
                             shutdown_kernel="immediate").execute()
     outputs = ["".join(o.get("text", "") for o in c.get("outputs", [])) for c in nb.cells
                if c.cell_type == "code"]
-    assert "3 of 3 public tests passed" in outputs[-1], outputs[-1]
+    assert "All 3 public tests passed" in outputs[-1], outputs[-1]
     assert not any(o.get("output_type") == "error" for c in nb.cells
                    for o in c.get("outputs", []))

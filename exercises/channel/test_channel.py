@@ -43,6 +43,7 @@ def test_channel_over_a_pipe():
         in_f.close()
 
 
+@pytest.mark.lesson
 def test_send_reaches_the_pipe_at_once():
     r, w = os.pipe()
     out_f, in_f = os.fdopen(w, "wb"), os.fdopen(r, "rb")
@@ -57,6 +58,7 @@ def test_send_reaches_the_pipe_at_once():
         in_f.close()
 
 
+@pytest.mark.lesson
 def test_echo_child_answers():
     proc, chan = call_with_deadline(channel.spawn_echo, deadline=DEADLINE, what="spawn_echo()")
     try:

@@ -1,15 +1,24 @@
 """Public tests for BoundedBuffer. Run them with `grader check condition`.
 
-The hidden tests check more: spurious wake-ups, lost wake-ups with many
-producers and consumers, notify without the lock, and busy-waiting.
+test_get_waits_again_after_a_spurious_wakeup makes your Condition wake up
+without a notify (the documentation allows it), as the hidden tests do. The
+hidden tests check more: lost wake-ups with many producers and consumers,
+notify without the lock, and busy-waiting.
 """
 
 import threading
 
+import condition
 import pytest
 from condition import BoundedBuffer
 
-from grader.testing import call_with_deadline, wait_until_blocked
+from grader.testing import (
+    SpuriousCondition,
+    call_with_deadline,
+    patch_condition,
+    start_call,
+    wait_until_blocked,
+)
 
 
 def test_fifo_order():
@@ -55,3 +64,27 @@ def test_producer_and_consumer_threads():
         got.append(call_with_deadline(buf.get, what="get() while a producer is putting"))
     t.join(5)
     assert got == list(range(100))
+
+
+@pytest.mark.lesson
+def test_get_waits_again_after_a_spurious_wakeup(monkeypatch):
+    # From here on, the Conditions that condition.py creates return from every
+    # other wait() at once, without a notify.
+    patch_condition(monkeypatch, condition)
+    wakeups = SpuriousCondition.spurious_count
+    buf = BoundedBuffer(1)
+    call = start_call(buf.get)
+    blocked = wait_until_blocked(call.thread)
+    assert SpuriousCondition.spurious_count > wakeups, (
+        "get() on an empty buffer never called wait() on a threading.Condition that "
+        f"BoundedBuffer created ({call.outcome()}). Build the buffer on threading.Condition "
+        "(not queue.Queue, nor a loop that keeps checking) and create it in __init__."
+    )
+    assert blocked, (
+        "get() on an empty buffer did not wait again after its Condition woke it up "
+        f"without a notify: {call.outcome()}. wait() can return although nothing was put "
+        "(a spurious wake-up, or another consumer took the item first), so check the buffer "
+        "again after every wake-up: `while not items: cond.wait()`, not `if`."
+    )
+    call_with_deadline(buf.put, "x", what="put('x') with a consumer waiting")
+    assert call.finish("the waiting get(), after a put()") == "x"

@@ -28,6 +28,7 @@ def test_returns_seconds():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_hog_slows_the_echo():
     quiet, hogged = [], []
@@ -43,6 +44,7 @@ def test_hog_slows_the_echo():
     )
 
 
+@pytest.mark.lesson
 def test_threads_end():
     before = set(threading.enumerate())
     io_latency(5, True)

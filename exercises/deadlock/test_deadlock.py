@@ -4,8 +4,15 @@
 locks that record the order in which they are taken: one thread doing
 transfer(a, b) and then transfer(b, a) shows a lock-order inversion (a deadlock
 waiting to happen) on every run, even though this run cannot hang.
+
+``test_no_money_in_flight`` gives the accounts locks that look at both balances
+each time the transfer lets go of its last lock: at that moment another thread
+could lock both accounts and read them.
 """
 
+import threading
+
+import pytest
 from deadlock import Account, transfer
 
 from grader.testing import DeadlineExceeded, LockOrderTracker, call_with_deadline
@@ -41,6 +48,7 @@ def test_insufficient_funds():
     )
 
 
+@pytest.mark.lesson
 def test_transfer_to_itself():
     a = Account(1, 100)
     try:
@@ -55,6 +63,7 @@ def test_transfer_to_itself():
     )
 
 
+@pytest.mark.lesson
 def test_locks_taken_in_one_order():
     tracker = LockOrderTracker()
     a, b = Account(1, 100), Account(2, 100)
@@ -62,3 +71,60 @@ def test_locks_taken_in_one_order():
     _transfer(a, b, 10)
     _transfer(b, a, 10)
     assert not tracker.inversions, tracker.explain()
+
+
+class BalancesWatch:
+    """Locks for two accounts that note the balances whenever the (one)
+    transferring thread has just released the last lock it held."""
+
+    def __init__(self, a, b):
+        self.accounts = (a, b)
+        self.total = a.balance + b.balance
+        self.held = 0
+        self.seen = []  # balances that did not add up to the total
+        a.lock, b.lock = WatchedLock(self), WatchedLock(self)
+
+    def released(self):
+        self.held -= 1
+        balances = [acc.balance for acc in self.accounts]
+        if self.held == 0 and sum(balances) != self.total:
+            self.seen.append(balances)
+
+
+class WatchedLock:
+    def __init__(self, watch):
+        self._lock = threading.Lock()
+        self._watch = watch
+
+    def acquire(self, blocking=True, timeout=-1):
+        got = self._lock.acquire(blocking, timeout)
+        self._watch.held += got
+        return got
+
+    def release(self):
+        self._lock.release()
+        self._watch.released()
+
+    def locked(self):
+        return self._lock.locked()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc):
+        self.release()
+
+
+@pytest.mark.lesson
+def test_no_money_in_flight():
+    a, b = Account(1, 100), Account(2, 100)
+    watch = BalancesWatch(a, b)
+    _transfer(a, b, 30)
+    _transfer(b, a, 50)
+    assert not watch.seen, (
+        "in the middle of a transfer there was a moment when it held neither account's lock "
+        f"and the balances were {watch.seen[0]}, not adding up to {watch.total}: another "
+        "thread that locked both accounts right then would see the money in flight. Take both "
+        "locks (in one global order) before checking the funds, and release them only "
+        "after both balances are updated, instead of updating src under its lock and then "
+        "dst under its lock."
+    )

@@ -22,6 +22,7 @@ def test_no_calls():
     assert call_with_deadline(run_concurrently, abs, [], deadline=10) == []
 
 
+@pytest.mark.lesson
 def test_exception_is_reraised():
     def func(x):
         if x == 1:

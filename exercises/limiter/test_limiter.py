@@ -36,6 +36,7 @@ def test_decorator_returns_value():
     assert got == 5, f"add(2, 3) decorated with @limiter returned {got!r}, expected 5"
 
 
+@pytest.mark.lesson
 def test_two_inside_at_once():
     limiter = ConcurrencyLimiter(2)
     both_inside = threading.Barrier(2)
@@ -47,6 +48,7 @@ def test_two_inside_at_once():
     run_in_threads([body, body], what="two threads meeting inside a limiter of n=2")
 
 
+@pytest.mark.lesson
 def test_stray_release_raises_value_error():
     limiter = ConcurrencyLimiter(2)
     with pytest.raises(ValueError):

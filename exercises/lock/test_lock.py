@@ -8,7 +8,13 @@ wait for each other's lock.
 import lock
 from lock import Account
 
-from grader.testing import call_with_deadline, current_seed, inject_switches, run_in_threads
+from grader.testing import (
+    RaceFound,
+    base_seed,
+    call_with_deadline,
+    inject_switches,
+    run_in_threads,
+)
 
 
 def test_deposit_and_withdraw():
@@ -47,8 +53,9 @@ def test_no_lost_deposits_with_forced_switches():
 
     with inject_switches(lock):
         run_in_threads([work] * threads, timeout=20, what="the depositing threads")
-    assert acc.balance == threads * per_thread, (
-        f"{threads} threads each deposited 1, {per_thread} times: expected "
-        f"{threads * per_thread}, got {acc.balance}. Hold the lock around the whole "
-        f"update (thread switches injected with seed {current_seed()})"
-    )
+    if acc.balance != threads * per_thread:
+        raise RaceFound(
+            f"{threads} threads each deposited 1, {per_thread} times: expected "
+            f"{threads * per_thread}, got {acc.balance}. Hold the lock around the whole "
+            f"update (thread switches injected with seed {base_seed()})"
+        )

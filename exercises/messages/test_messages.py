@@ -34,6 +34,7 @@ def test_round_trip(pair):
     assert recv(b) == obj, "recv_msg should return an object equal to the one sent"
 
 
+@pytest.mark.lesson
 def test_several_messages_in_order(pair):
     a, b = pair
     for i in range(5):

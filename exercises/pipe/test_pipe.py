@@ -13,6 +13,7 @@ DEADLINE = 3.0  # seconds: a hang (EOF never comes) fails the test instead of bl
 pytestmark = pytest.mark.timeout_s(30)
 
 
+@pytest.mark.lesson
 def test_counts_and_adds_up():
     items = [10, 20, 30, 40]
     result = call_with_deadline(pipe.pipe_sum, items, deadline=DEADLINE,
@@ -20,6 +21,7 @@ def test_counts_and_adds_up():
     assert result == (4, 100), f"expected (count, total) = (4, 100), got {result!r}"
 
 
+@pytest.mark.lesson
 def test_non_numbers_count_but_add_nothing():
     items = [5, "hello", 7, None]
     result = call_with_deadline(pipe.pipe_sum, items, deadline=DEADLINE,

@@ -11,6 +11,7 @@ import pool
 import pytest
 
 from grader.testing import call_with_deadline
+from grader.testing.tasks import Ran, max_overlap, timed_digest
 
 DEADLINE = 20.0  # seconds: a hang fails the test with a stack instead of blocking forever
 
@@ -66,6 +67,7 @@ def test_compute_digest_matches_hashlib(tmp_path):
     )
 
 
+@pytest.mark.lesson
 def test_keys_are_the_file_paths(tmp_path):
     tree = make_tree(tmp_path)
     result = digest_tree(str(tmp_path))
@@ -80,6 +82,7 @@ def test_keys_are_the_file_paths(tmp_path):
     )
 
 
+@pytest.mark.lesson
 def test_digest_tree_matches_hashlib(tmp_path):
     tree = make_tree(tmp_path)
     result = digest_tree(str(tmp_path))
@@ -88,3 +91,25 @@ def test_digest_tree_matches_hashlib(tmp_path):
         assert got.get(path) == sha512(data), (
             f"wrong digest for {path}: expected hashlib.sha512 of its bytes, got {got.get(path)!r}"
         )
+
+
+@pytest.mark.lesson
+def test_two_workers_run_tasks_at_the_same_time(tmp_path):
+    # timed_digest holds its worker for 0.15 s and records when it ran, so two
+    # workers overlap whatever the machine's speed; nothing here is timed.
+    for i in range(4):
+        (tmp_path / f"f{i}.txt").write_bytes(f"file {i}\n".encode())
+    result = digest_tree(str(tmp_path), workers=2, func=timed_digest)
+    runs = list(result.values())
+    assert len(runs) == 4 and all(isinstance(r, Ran) for r in runs), (
+        f"digest_tree(..., func=f) should map each of the 4 files to f(path); got {result!r}. "
+        "Call the `func` argument, not compute_digest directly."
+    )
+    assert max_overlap(runs) >= 2, (
+        "with workers=2, no two of the 4 tasks ever ran at the same time: each task was sent "
+        "only after the previous one had finished (or the pool has one process: pass "
+        "`workers` to Pool). Calling .get() right after each apply_async (or pool.apply in a "
+        "loop) waits for every result before sending the next task. Send all the tasks "
+        "first (pool.map, imap_unordered, or apply_async for every path), then collect the "
+        "results."
+    )

@@ -16,12 +16,14 @@ DEADLINE = 3.0  # seconds: a hang fails the test instead of blocking forever
 pytestmark = pytest.mark.timeout_s(30)
 
 
+@pytest.mark.lesson
 def test_squares_in_order():
     got = call_with_deadline(queue_mp.process_all, range(10), square, deadline=DEADLINE,
                              what="process_all(range(10), square)")
     assert got == [x * x for x in range(10)], f"expected the squares of 0..9 in order, got {got!r}"
 
 
+@pytest.mark.lesson
 def test_handler_runs_in_other_processes():
     got = call_with_deadline(queue_mp.process_all, ["a", "b", "c"], where, deadline=DEADLINE,
                              what="process_all(['a', 'b', 'c'], where)")

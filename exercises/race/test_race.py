@@ -5,10 +5,11 @@ README.md): on CPython 3.11 the plain racy counter rarely loses an update by
 itself, but with the switches injected it loses some on every run.
 """
 
+import pytest
 import race
 from race import Counter
 
-from grader.testing import current_seed, inject_switches, run_in_threads
+from grader.testing import RaceFound, base_seed, inject_switches, run_in_threads
 
 
 def test_counts_in_one_thread():
@@ -40,6 +41,7 @@ def test_counters_are_independent():
     )
 
 
+@pytest.mark.lesson
 def test_no_lost_updates_with_forced_switches():
     threads, per_thread = 4, 200
     c = Counter()
@@ -51,11 +53,12 @@ def test_no_lost_updates_with_forced_switches():
     with inject_switches(race):
         run_in_threads([work] * threads, timeout=20, what="the incrementing threads")
     expected = threads * per_thread
-    assert c.value == expected, (
-        f"{threads} threads each called increment() {per_thread} times, so the value "
-        f"should be {expected}, but it is {c.value}: {expected - c.value} updates were "
-        "lost. `self._value += n` reads, adds and writes; a thread switch between the "
-        "read and the write makes one thread overwrite another's update. Hold one lock, "
-        "shared by every thread, around the whole read-modify-write. "
-        f"(thread switches injected with seed {current_seed()})"
-    )
+    if c.value != expected:
+        raise RaceFound(
+            f"{threads} threads each called increment() {per_thread} times, so the value "
+            f"should be {expected}, but it is {c.value}: {expected - c.value} updates were "
+            "lost. `self._value += n` reads, adds and writes; a thread switch between the "
+            "read and the write makes one thread overwrite another's update. Hold one lock, "
+            "shared by every thread, around the whole read-modify-write. "
+            f"(thread switches injected with seed {base_seed()})"
+        )

@@ -13,6 +13,7 @@ DEADLINE = 10.0  # seconds: a hang fails the test instead of blocking forever
 pytestmark = pytest.mark.timeout_s(30)
 
 
+@pytest.mark.lesson
 def test_small_histogram():
     values = [0, 1, 1, 2, 2, 2, 4]
     got = call_with_deadline(shared.parallel_histogram, values, 5, deadline=DEADLINE,
@@ -22,6 +23,7 @@ def test_small_histogram():
     assert got == [1, 2, 3, 0, 1], f"expected [1, 2, 3, 0, 1], got {got!r}{hint}"
 
 
+@pytest.mark.lesson
 def test_many_values_many_workers():
     values = [i % 3 for i in range(3000)]
     got = call_with_deadline(shared.parallel_histogram, values, 3, deadline=DEADLINE,

@@ -12,6 +12,8 @@ before any student code is imported:
 - :mod:`watchdog`: finds wait-for cycles (deadlocks) and threads that can never
   wake up (stalls) within a second, and hands the diagnosis to the running test.
 - :mod:`races`: the seeds of provoked thread switches, and the lost updates seen.
+- :mod:`crashes`: threads and processes of the student's code that died with an
+  exception.
 - :mod:`naming`: the student's own names for locks (``src.lock``, ``forks[3]``).
 - :mod:`explain`: what was found, as a Diagnosis and in words for a student.
 - :mod:`findings`: what judges a test after it ran (inversions, races, a
@@ -29,7 +31,8 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    from grader.diagnostics import primitives, watchdog
+    from grader.diagnostics import crashes, primitives, watchdog
 
     primitives.patch_threading()
+    crashes.install()
     watchdog.start()

@@ -21,11 +21,13 @@ class Findings:
     def __init__(self, student_dir: str | None) -> None:
         self.student_dir = student_dir
         self.inversions_before = 0
+        self.crashes_before = 0
         self.worker_offsets: dict[str, int] = {}
 
     def start(self, nodeid: str) -> None:
         state.current_test = nodeid
         self.inversions_before = len(state.inversions)
+        self.crashes_before = len(state.crashes)
         races.reset()
         self.worker_offsets = {path: os.path.getsize(path) for path in self._worker_files()}
 
@@ -62,12 +64,26 @@ class Findings:
         race = races.lost_update()
         if race is not None and verdict.status is Status.FAILED:
             verdict = _add(verdict, race)
+        if verdict.status in (Status.FAILED, Status.TIMEOUT, Status.STALL):
+            # a thread or process that died explains what waited for it
+            crashed = [d for _, d in state.crashes[self.crashes_before:]
+                       if d.kind is Status.CRASH]
+            crashed += [d for d in self.worker_diagnoses() if d.kind is Status.CRASH]
+            if crashed:
+                return _cause(verdict, crashed[0])
         if verdict.status in (Status.FAILED, Status.TIMEOUT):
             for diagnosis in self.worker_diagnoses():
                 verdict = _add(verdict, diagnosis.with_summary(
                     "In a child process: " + diagnosis.summary))
                 break
         return verdict
+
+
+def _cause(verdict: Verdict, crash: Diagnosis) -> Verdict:
+    """A crash as the cause of a test that failed, hung or stalled after it."""
+    then = verdict.message if verdict.diagnosis is None else explain.render(verdict.diagnosis)
+    return replace(verdict, status=Status.CRASH, diagnosis=crash,
+                   message=f"{explain.render(crash)}\n\nThen: {then}")
 
 
 def _add(verdict: Verdict, diagnosis: Diagnosis, force: bool = False) -> Verdict:

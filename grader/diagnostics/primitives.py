@@ -259,7 +259,15 @@ def _tracked_join(kind: str, real_join: Any) -> Any:
 
 
 def _tracked_start(self: threading.Thread) -> None:
-    _real_start(self)
+    """Start the thread; while ``start()`` waits for it to run, the caller is
+    "starting" (on a busy machine a new thread can take long to run its first
+    line: that wait is not a stall)."""
+    me = _get_ident()
+    state.starting[me] = self
+    try:
+        _real_start(self)
+    finally:
+        state.starting.pop(me, None)
     if self.ident is not None:
         state.born_in[self.ident] = state.current_test
 

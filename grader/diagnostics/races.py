@@ -1,7 +1,8 @@
 """Races provoked on purpose, and the lost updates they show.
 
 The seeds: each test's seed derives from the run's base seed
-(``$GRADER_SEED``, set by ``--seed``) and the test's id, so a run replays.
+(``$GRADER_SEED``, set by ``--seed``) and the test's id, so a run injects the same
+switches again (the OS still picks which thread runs next).
 The lost updates: the injected thread switches (:mod:`grader.testing.switches`)
 report every read and write of a name in the student's frames here; "A read
 x, B wrote x, A wrote its stale copy" is the first lost update, kept as a
@@ -72,13 +73,19 @@ class LostUpdates:
         file = os.path.basename(filename)
         summary = (f"{thread} read `{name}` at line {read_line}, {other[0]} wrote it at line "
                    f"{other[1]}, then {thread} wrote its stale copy at line {line} ({file}): "
-                   f"{other[0]}'s update was lost. (Thread switches were injected with base "
-                   f"seed {base_seed()}: `grader check {os.environ.get('GRADER_EXERCISE', 'SLUG')} "
-                   f"--seed {base_seed()}` replays it.)")
-        return Diagnosis(Status.RACE, summary, seed=base_seed(), advice=(
-            "A read followed by a write is not atomic: another thread can run in between. "
-            "Hold one lock, shared by every thread that touches the value, around the whole "
-            "read-modify-write."))
+                   f"{other[0]}'s update was lost. (Thread switches were injected with seed "
+                   f"{base_seed()}.)")
+        return Diagnosis(Status.RACE, summary, seed=base_seed(), advice=ADVICE)
+
+
+ADVICE = ("A read followed by a write, or a check followed by an act, is not atomic: "
+          "another thread can run in between. Hold one lock, shared by every thread that "
+          "touches the value, around the whole read-modify-write or check-then-act.")
+
+
+def found_by_test(message: str) -> Diagnosis:
+    """A race that a test saw in its results (a count off, an overdraft)."""
+    return Diagnosis(Status.RACE, message, seed=base_seed(), advice=ADVICE)
 
 
 _races = LostUpdates()

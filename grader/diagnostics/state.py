@@ -57,6 +57,10 @@ held: dict[int, list[Any]] = {}
 progress: dict[int, int] = {}
 # thread ident -> the test during which the thread was started ("" before any)
 born_in: dict[int, str] = {}
+# thread ident -> the thread it is starting (Thread.start waits until the new one runs)
+starting: dict[int, Any] = {}
+# (the test it happened in, its diagnosis) of every thread that died with an exception
+crashes: list[tuple[str, Any]] = []
 current_test = ""
 # threads already named in a diagnosis: stuck for good, never reported again
 reported: set[int] = set()
@@ -91,7 +95,7 @@ def made_by_library(skip: int = 2) -> bool:
 def reset_after_fork() -> None:
     """In a forked child only the forking thread exists."""
     me = _thread.get_ident()
-    for table in (waits, held, progress, born_in, harness):
+    for table in (waits, held, progress, born_in, harness, starting):
         for ident in [i for i in table if i != me]:
             del table[ident]
     reported.clear()
@@ -103,13 +107,15 @@ harness: dict[int, Wait] = {}
 
 
 class harness_wait:  # noqa: N801 - used as a context manager
-    """Mark the calling thread as the test waiting for student code."""
+    """Mark the calling thread as the test waiting for student code (running
+    in ``thread``, when it is one thread)."""
 
-    def __init__(self, what: Any = None) -> None:
+    def __init__(self, what: Any = None, thread: Any = None) -> None:
         self.what = what
+        self.thread = thread
 
     def __enter__(self) -> None:
-        harness[_thread.get_ident()] = Wait("harness", self.what, False)
+        harness[_thread.get_ident()] = Wait("harness", self.what, False, waiter=self.thread)
 
     def __exit__(self, *exc: object) -> None:
         harness.pop(_thread.get_ident(), None)

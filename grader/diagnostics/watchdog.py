@@ -3,10 +3,14 @@
 - Deadlock: a cycle of threads, each in an untimed wait for a lock owned by
   the next one (or joining it), seen in two samples in a row.
 - Stall: every thread of the running test (and the main thread) in an untimed
-  wait for at least ``STALL_AFTER`` seconds: nothing can wake any of them (a
-  lost wake-up, a missing sentinel, a join on a blocked thread, a Barrier short
-  of parties, a nested executor ``.result()``). Timed waits, sleeps, running
-  code and I/O are never stuck, so ``threading.Timer`` and polling are safe.
+  wait, the very same waits for a whole confirmation window, while no other
+  thread of the process used the CPU: nothing can wake any of them (a lost
+  wake-up, a missing sentinel, a join on a blocked thread, a Barrier short of
+  parties, a nested executor ``.result()``). Only on that proof: timed waits,
+  sleeps, running code and I/O are never stuck (``threading.Timer`` and
+  polling are safe), a thread that is starting another one is waiting for
+  something that will come, and the window (``STALL_AFTER``) stretches with
+  how late the watchdog itself gets the CPU (a busy machine).
 
 A diagnosis goes to the listener (the plugin, which fails the running test);
 in a process with no listener (a multiprocessing worker) it is written to
@@ -23,11 +27,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.diagnostics import explain, state
+from grader.diagnostics import explain, naming, state
 from grader.runner.protocol import Diagnosis, ProtocolError, Status
 
 POLL = 0.05
-STALL_AFTER = 0.5
+STALL_AFTER = 0.5  # seconds the same waits must hold, on an idle machine
+LAG_FACTOR = 10  # ... plus this many times how late the watchdog wakes up (a busy machine)
+CPU_QUIET = 0.05  # CPU seconds other threads may use in the window of a stall (none, really)
 DEADLOCK_ADVICE = ("Each thread waits for a lock that another thread of the cycle holds, so "
                    "none can ever go on. Take locks in one global order everywhere (for "
                    "example by account id), or hold only one at a time.")
@@ -39,7 +45,8 @@ listener: Callable[[Diagnosis], None] | None = None
 _ident: int | None = None  # the watchdog thread's, set by the thread itself
 _generation = 0  # which watchdog may run: an older one (the parent's, copied by fork) stops
 _last_cycle: frozenset[tuple[int, int]] | None = None
-_last_stall: frozenset[tuple[int, int]] | None = None
+_stall: tuple[frozenset[tuple[int, int]], float, float] | None = None  # (waits, since, CPU)
+_lag = 0.0  # how late the watchdog wakes up, smoothed: the machine's business
 
 
 def start() -> None:
@@ -49,8 +56,8 @@ def start() -> None:
 
 
 def _restart_after_fork() -> None:
-    global listener, _last_cycle
-    listener, _last_cycle = None, None
+    global listener, _last_cycle, _crashes_seen
+    listener, _last_cycle, _crashes_seen = None, None, len(state.crashes)
     _spawn()
 
 
@@ -64,10 +71,13 @@ def _spawn() -> None:
 
 
 def _loop(generation: int) -> None:
-    global _ident
+    global _ident, _lag
     _ident = _thread.get_ident()
     while _generation == generation:
+        before = time.monotonic()
         time.sleep(POLL)
+        late = max(0.0, time.monotonic() - before - POLL)
+        _lag = max(late, 0.8 * _lag + 0.2 * late)  # rises at once, falls slowly
         try:
             check()
         except Exception:  # noqa: BLE001 - the watchdog must never die
@@ -143,6 +153,27 @@ def find_cycle(edges: dict[int, int]) -> list[int] | None:
 _worker_offsets: dict[str, int] = {}
 
 
+_crashes_seen = 0
+
+
+def _new_crash() -> Diagnosis | None:
+    """A thread of the running test that died with an exception since the last look."""
+    global _crashes_seen
+    fresh, _crashes_seen = state.crashes[_crashes_seen:], len(state.crashes)
+    return next((d for test, d in fresh if test == state.current_test), None)
+
+
+def skip_old_news() -> None:
+    """What other processes wrote before now is not this process's news (an
+    earlier attempt's child wrote it)."""
+    run_dir = os.environ.get("GRADER_RUN_DIR")
+    folder = os.path.join(run_dir, "diagnoses") if run_dir else ""
+    if folder and os.path.isdir(folder):
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            _worker_offsets[path] = os.path.getsize(path)
+
+
 def _worker_news() -> Diagnosis | None:
     """A diagnosis another process of the run wrote since the last look."""
     run_dir = os.environ.get("GRADER_RUN_DIR")
@@ -152,11 +183,12 @@ def _worker_news() -> Diagnosis | None:
     found = None
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        with open(path) as f:
+        with open(path, "rb") as f:
             f.seek(_worker_offsets.get(path, 0))
             data = f.read()
-        _worker_offsets[path] = _worker_offsets.get(path, 0) + len(data)
-        for line in data.splitlines():
+        complete = data[:data.rfind(b"\n") + 1]  # a line still being written: next time
+        _worker_offsets[path] = _worker_offsets.get(path, 0) + len(complete)
+        for line in complete.decode(errors="replace").splitlines():
             if found is None and line.strip():
                 try:
                     found = Diagnosis.from_dict(json.loads(line))
@@ -167,13 +199,22 @@ def _worker_news() -> Diagnosis | None:
 
 def check() -> None:
     """One sample: report a deadlock or a stall if there is one."""
-    global _last_cycle, _last_stall
+    global _last_cycle, _stall
     if listener is not None:
         news = _worker_news()
         if not state.current_test:
             return
         if news is not None:
-            listener(news.with_summary("In a child process: " + news.summary))
+            listener(news if news.kind is Status.CRASH else
+                     news.with_summary("In a child process: " + news.summary))
+            return
+        crash = _new_crash()
+        if crash is not None:
+            listener(crash)
+            return
+        loop = _endless_loop()
+        if loop is not None:
+            listener(loop)
             return
     frames = sys._current_frames()
     waits = dict(state.waits)
@@ -200,18 +241,62 @@ def check() -> None:
         _last_cycle = None
     now = time.monotonic()
     chosen = {i: _wait_of(i, waits) for i in relevant}
-    if relevant and all(_blocked(w) and now - w.since >= STALL_AFTER  # type: ignore[union-attr]
-                        for w in chosen.values()) \
+    if relevant and not state.starting and all(_blocked(w) for w in chosen.values()) \
             and any(w.kind != "harness" for w in chosen.values()):  # type: ignore[union-attr]
-        # Seen twice with the very same waits: not a thread caught ending.
         key = frozenset((i, w.serial) for i, w in chosen.items())  # type: ignore[union-attr]
-        if key == _last_stall:
-            _report(Status.STALL, sorted(relevant), frames, waits)
-            _last_stall = None
-        else:
-            _last_stall = key
+        if _stall is None or _stall[0] != key:
+            _stall = (key, now, _others_cpu())  # a candidate: it must hold for the window
+        elif now - _stall[1] >= STALL_AFTER + LAG_FACTOR * _lag:
+            if _others_cpu() - _stall[2] < CPU_QUIET:
+                _report(Status.STALL, sorted(relevant), frames, waits)
+                _stall = None
+            else:  # something of this process ran meanwhile: look again, a window more
+                _stall = (key, now, _others_cpu())
     else:
-        _last_stall = None
+        _stall = None
+
+
+LOOP_CPU = 2.0  # CPU seconds a call the test waits for may spin in the student's code
+_loop_start: dict[int, float] = {}  # harness wait serial -> the called thread's CPU then
+
+
+def _endless_loop() -> Diagnosis | None:
+    """A call of the student's code that the test waits for, and that has run
+    ``LOOP_CPU`` seconds of CPU in the student's own code without returning: an
+    endless loop (or a wait that spins). Found by its CPU, not by the clock, so
+    a busy machine changes nothing; reported long before the test's deadline."""
+    from grader.runner.stacks import thread_cpu
+
+    for wait in list(state.harness.values()):
+        thread = wait.waiter
+        if thread is None or thread.ident is None or not thread.is_alive():
+            continue
+        cpu = thread_cpu(thread.ident)
+        first = _loop_start.setdefault(wait.serial, cpu)
+        if cpu - first < LOOP_CPU:
+            continue
+        frame = sys._current_frames().get(thread.ident)
+        inner = naming.user_frames(frame)
+        if not inner or not naming.is_student_file(inner[0].f_code.co_filename,
+                                                    state.student_dir):
+            continue  # spinning in the test's own code (its work function), not the student's
+        _loop_start[wait.serial] = float("inf")  # said once
+        namer = explain.Namer(sys._current_frames(), state.student_dir)
+        entry = explain.thread_entry(thread.ident, namer, None)
+        where = entry.frames[-1] if entry.frames else None
+        at = (f" at line {where.line} of {where.file} (in {where.function})" if where else "")
+        return Diagnosis(Status.TIMEOUT, (
+            f"{thread.name} has run {LOOP_CPU:g} s of CPU in your code without returning"
+            f"{at}: an endless loop, or a wait that keeps checking instead of blocking."),
+            (entry,), advice=("Make the loop end: check its condition. To wait for "
+                              "something, block (a Condition, an Event, a Queue's get()) "
+                              "instead of checking again and again."))
+    return None
+
+
+def _others_cpu() -> float:
+    """CPU seconds used by this process's threads other than the watchdog."""
+    return time.process_time() - time.thread_time()
 
 
 def _report(kind: Status, idents: list[int], frames: dict[int, Any],

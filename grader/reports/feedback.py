@@ -13,16 +13,20 @@ from grader.reports import student
 from grader.reports.atomic import write_text
 from grader.reports.templates import render_template
 
+CAPPED = ("A test that carries this exercise's lesson failed (marked *lesson* below): the "
+          "exercise counts for at most half its points until it passes.")
+
 
 def _test_view(ex: ExerciseResult, test: Any, redact: student.Redactor) -> dict[str, Any]:
-    why = student.explain(test.status, ex)
+    why = student.explain(test.status, ex, test)
     message = redact(test.message).rstrip()
     claim = student.assertion(message)
     expected = why.expected
     if claim:  # the author's words say it better than a generic sentence
         expected = (f"The test says: {claim}" if test.status is Status.FAILED
                     else f"{expected} The test says: {claim}")
-    return {"name": test.name, "hidden": test.hidden, "status": str(test.status),
+    return {"name": test.name, "hidden": test.hidden, "lesson": test.lesson,
+            "status": str(test.status),
             "max_score": test.max_score, "happened": why.happened, "expected": expected,
             "to_try": why.to_try, "message": message}
 
@@ -38,6 +42,7 @@ def exercise_view(ex: ExerciseResult, redact: student.Redactor) -> dict[str, Any
         "message": redact(ex.message).rstrip(), "why": why,
         "tests": [_test_view(ex, t, redact) for t in failed],
         "seed": ex.seed if failed and ex.seed is not None else None,
+        "capped": CAPPED if ex.capped else "",
     }
 
 
@@ -77,8 +82,11 @@ def render(result: StudentResult, redact: student.Redactor | None = None) -> str
         if ex["message"]:
             lines += _fence(ex["message"])
         lines += [f"{ex['n_passed']} of {ex['n_tests']} tests passed.", ""]
+        if ex["capped"]:
+            lines += [f"**{ex['capped']}**", ""]
         for test in ex["tests"]:
-            kind = "hidden test" if test["hidden"] else "test"
+            kind = ("hidden test" if test["hidden"] else "test") + (
+                ", lesson" if test["lesson"] else "")
             lines += [f"### {test['name']} ({kind}, {test['status']}, "
                       f"0 / {test['max_score']:g})", "",
                       f"- **What happened:** {test['happened']}",
@@ -88,7 +96,7 @@ def render(result: StudentResult, redact: student.Redactor | None = None) -> str
                 lines += _fence(test["message"])
         if ex["seed"] is not None:
             lines += [f"Seed of this run: {ex['seed']} (`grader check {ex['slug']} --seed "
-                      f"{ex['seed']}` replays it).", ""]
+                      f"{ex['seed']}` injects the same thread switches).", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -83,7 +83,7 @@ def annotations(result: StudentResult, locate: Callable[[str], list[str]],
                             f"{_escape_data(message.strip())}")
         for test in failed:
             file, line = where(ex, test, locate(ex.slug))
-            why = student.explain(test.status, ex)
+            why = student.explain(test.status, ex, test)
             message = f"{why.happened}\n{student.first_line(redact(test.message), 500)}\n" \
                       f"What to try: {why.to_try}"
             at = f",line={line}" if line else ""

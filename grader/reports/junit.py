@@ -13,7 +13,7 @@ from pathlib import Path
 from grader.model import Status, StudentResult
 from grader.reports.atomic import write_text
 
-_ERRORS = {Status.ERROR, Status.TIMEOUT, Status.MISSING}
+_ERRORS = {Status.ERROR, Status.TIMEOUT, Status.MISSING, Status.CRASH, Status.RESOURCE}
 
 
 def render(results: list[StudentResult]) -> str:

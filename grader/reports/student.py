@@ -60,17 +60,46 @@ EXPLAIN: dict[Status, Explanation] = {
         "run did not hang, but two threads doing it at the same moment would.",
         "Locks are always taken in the same order.",
         "Take locks in one global order everywhere (for example sorted by id)."),
+    Status.CRASH: Explanation(
+        "A thread or process of your code died with an exception, and what waited for its "
+        "work waited in vain.",
+        "Every thread and process finishes its work, or hands its error to whoever waits "
+        "for the result.",
+        "Read the exception and the line it names below and fix the bug there. Where the "
+        "work of a thread can fail, catch the exception in the thread and hand it on (a "
+        "result slot, a queue) instead of letting the thread die."),
+    Status.RESOURCE: Explanation(
+        "Your code hit one of a run's resource limits (memory, processes and threads, "
+        "output, file size or CPU time), so the process was stopped.",
+        "Your code stays well within the limits: the tests need little of any of them.",
+        "The message below says which limit and where your code was. Look for a loop that "
+        "never ends, or a list, a string, a printout or a number of threads that grows "
+        "without bound."),
     Status.RACE: Explanation(
-        "Two threads changed shared data at the same time, and an update was lost.",
-        "No update is lost, however the threads interleave.",
+        "Two threads used shared data at the same time: one ran between another's read and "
+        "write (an update was lost) or between its check and its act.",
+        "No update and no check is lost, however the threads interleave.",
         "Protect every read-modify-write of shared data (`x += 1`, check-then-act) with "
         "one lock held for the whole operation."),
 }
 
 
-def explain(status: Status, ex: ExerciseResult | None = None) -> Explanation:
-    """The explanation of ``status``, with the exercise's slug filled in."""
+SELF_DEADLOCK = Explanation(
+    "A thread waited for a lock that it held itself, so it could never go on.",
+    "A thread never takes a Lock it already holds.",
+    "A Lock is not re-entrant: when a method that holds the lock calls another method that "
+    "takes it too, use an RLock, or let the inner method assume the lock is held.")
+
+
+def explain(status: Status, ex: ExerciseResult | None = None,
+            test: TestResult | None = None) -> Explanation:
+    """The explanation of ``status`` (of ``test``'s own diagnosis, where it tells
+    more: a deadlock of one thread is a lock taken twice, not a circle), with
+    the exercise's slug filled in."""
     base = EXPLAIN.get(status, EXPLAIN[Status.FAILED])
+    diagnosis = test.diagnosis if test is not None else None
+    if status is Status.DEADLOCK and diagnosis is not None and len(diagnosis.threads) == 1:
+        base = SELF_DEADLOCK
     slug = ex.slug if ex else "SLUG"
     return Explanation(*(text.replace("SLUG", slug)
                          for text in (base.happened, base.expected, base.to_try)))
@@ -136,7 +165,7 @@ def _worth_hiding(line: str) -> bool:
 def failed_tests(ex: ExerciseResult) -> list[TestResult]:
     """The tests worth a paragraph: none when the whole exercise could not run
     (its one message says it all)."""
-    if ex.status in (Status.MISSING, Status.ERROR) and all(
+    if ex.status in (Status.MISSING, Status.ERROR, Status.RESOURCE) and ex.message and all(
             t.status is ex.status for t in ex.tests):
         return []
     return [t for t in ex.tests if t.status is not Status.PASSED]

@@ -10,7 +10,8 @@ from grader.model import Status, StudentResult
 
 _STYLE = {Status.PASSED: "green", Status.FAILED: "red", Status.ERROR: "magenta",
           Status.TIMEOUT: "yellow", Status.MISSING: "dim", Status.DEADLOCK: "red bold",
-          Status.STALL: "red bold", Status.POTENTIAL_DEADLOCK: "red", Status.RACE: "red"}
+          Status.STALL: "red bold", Status.POTENTIAL_DEADLOCK: "red", Status.RACE: "red",
+          Status.CRASH: "magenta bold", Status.RESOURCE: "magenta"}
 
 
 def _cell(result: StudentResult, slug: str) -> str:

@@ -14,34 +14,13 @@ from __future__ import annotations
 
 import faulthandler
 import os
-import resource
-import signal
 import sys
 from typing import NoReturn
 
-from grader.runner import bootstrap, mac, sealed
-from grader.runner.protocol import ChildLimits, RunRequest
+from grader.runner import bootstrap, limits, mac, sealed
+from grader.runner.protocol import RunRequest
 
 TOKEN_FD = "GRADER_TOKEN_FD"  # the pipe a cold child reads the attempt's secret from
-
-
-def apply_limits(limits: ChildLimits) -> None:
-    """Resource limits chosen so that multiprocessing still works."""
-    mb = 1024 * 1024
-    wanted = {
-        resource.RLIMIT_AS: limits.memory_mb * mb,
-        resource.RLIMIT_CPU: limits.cpu_seconds,
-        resource.RLIMIT_FSIZE: limits.file_size_mb * mb,
-        resource.RLIMIT_NOFILE: limits.open_files,
-        resource.RLIMIT_CORE: 0,
-    }
-    for which, value in wanted.items():
-        _, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, value if which != resource.RLIMIT_CPU else hard))
-    # A write past RLIMIT_FSIZE raises OSError instead of killing the process.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def pytest_args(request: RunRequest) -> list[str]:
@@ -124,7 +103,7 @@ def run(request: RunRequest, token: str | None) -> NoReturn:
     """Seal the tests, apply the limits, run pytest, leave."""
     mac.run_token = token
     sealed.seal(list(request.tests))
-    apply_limits(request.limits)
+    limits.apply(request.limits)
     import pytest
 
     code = pytest.main(pytest_args(request))

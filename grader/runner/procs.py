@@ -86,6 +86,22 @@ def run_processes(root: int, baseline: set[int]) -> set[int]:
     return tops | descendants(tops, ppids)
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """CPU time (user and system) used so far by the live processes ``pids``."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[-1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / _TICK
+
+
 def signal_all(pids: set[int], sig: int) -> None:
     """Send ``sig`` to each pid, ignoring the ones already gone."""
     for pid in pids:

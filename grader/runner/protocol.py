@@ -37,7 +37,9 @@ class Status(StrEnum):
     DEADLOCK = "deadlock"  # threads waited for each other in a cycle
     STALL = "stall"  # every thread waited, and nothing could wake any of them
     POTENTIAL_DEADLOCK = "potential-deadlock"  # locks taken in opposite orders
-    RACE = "race"  # an update was lost between a read and a write
+    RACE = "race"  # a thread ran between another's read and write (or check and act)
+    CRASH = "crash"  # a thread or process of the student's code died with an exception
+    RESOURCE = "resource"  # a limit was hit: memory, processes, output, file size, CPU time
 
 
 # -- a diagnosis: what the grader found out about a failed test -----------------------
@@ -74,6 +76,16 @@ class Diagnosis:
 
     def with_summary(self, summary: str) -> Diagnosis:
         return replace(self, summary=summary)
+
+    def not_written(self) -> Diagnosis:
+        """This crash as what it is when the exception is NotImplementedError:
+        a function still to write (a failed test, not a crash)."""
+        where = self.threads[0].frames[-1] if self.threads and self.threads[0].frames else None
+        at = f" (line {where.line} of {where.file})" if where else ""
+        name = self.threads[0].name if self.threads else "a function"
+        return Diagnosis(Status.FAILED, f"{name} is not written yet: it raised "
+                         f"NotImplementedError{at}.", self.threads,
+                         "Write it: the task is in the exercise's README.")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -141,6 +153,7 @@ class CollectedTest:
     weight: float = 1.0
     timeout: float = 10.0
     cpu_sensitive: bool = False  # must not share the machine with other runs
+    lesson: bool = False  # carries the exercise's lesson: failing it caps the exercise at half
 
 
 @dataclass(frozen=True)
@@ -152,10 +165,22 @@ class Collected:
 
 @dataclass(frozen=True)
 class CollectError:
-    """A test file (or the student's module it imports) could not be collected."""
+    """A test file (or the student's module it imports) could not be collected;
+    ``status`` is ``resource`` when a limit was hit, else ``error``."""
 
     nodeid: str
     message: str
+    status: Status = Status.ERROR
+
+
+@dataclass(frozen=True)
+class Exited:
+    """The student's code ended the test process itself (``os._exit``), at
+    ``frames`` (innermost last), during test ``nodeid`` ("" while importing)."""
+
+    nodeid: str
+    code: int
+    frames: tuple[Frame, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,9 +199,9 @@ class Ended:
     verdict: Verdict
 
 
-Event = Collected | CollectError | Started | Ended
+Event = Collected | CollectError | Started | Ended | Exited
 _KINDS: dict[str, type] = {"collected": Collected, "collect_error": CollectError,
-                           "start": Started, "end": Ended}
+                           "start": Started, "end": Ended, "exit": Exited}
 _NAMES = {kind: name for name, kind in _KINDS.items()}
 
 
@@ -201,13 +226,19 @@ def decode(line: str) -> Event:
             return Collected(tuple(
                 CollectedTest(nodeid=str(t["nodeid"]), weight=float(t.get("weight", 1.0)),
                               timeout=float(t.get("timeout", 10.0)),
-                              cpu_sensitive=bool(t.get("cpu_sensitive", False)))
+                              cpu_sensitive=bool(t.get("cpu_sensitive", False)),
+                              lesson=bool(t.get("lesson", False)))
                 for t in data["tests"]))
         if kind is Ended:
             return Ended(str(data["nodeid"]), Verdict.from_dict(data["verdict"]))
         if kind is Started:
             return Started(str(data["nodeid"]), float(data["timeout"]))
-        return CollectError(str(data.get("nodeid", "")), str(data["message"]))
+        if kind is Exited:
+            return Exited(str(data["nodeid"]), int(data["code"]), tuple(
+                Frame(str(f["file"]), int(f["line"]), str(f.get("function", "")),
+                      str(f.get("code", ""))) for f in data.get("frames", ())))
+        return CollectError(str(data.get("nodeid", "")), str(data["message"]),
+                            Status(data.get("status", "error")))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ProtocolError(f"not an event: {exc}") from None
 

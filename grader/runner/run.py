@@ -33,6 +33,9 @@ from grader.runner.protocol import (
 
 POLL = 0.05  # seconds between looks at the child
 BACKSTOP_GRACE = 8.0  # seconds past a test's limit before the parent kills the run
+# CPU seconds a run may use before its tests are collected: starting Python and
+# pytest takes well under one; importing a student's module takes next to none
+IMPORT_CPU = 3.0
 
 
 @dataclass
@@ -58,6 +61,7 @@ class RunOutcome:
     collected: list[CollectedTest] = field(default_factory=list)
     tests: dict[str, Verdict] = field(default_factory=dict)
     collection_error: str = ""
+    collection_status: Status = Status.ERROR  # of the tests when collection failed
     output: str = ""
     notes: list[str] = field(default_factory=list)
     attempts: int = 0
@@ -160,8 +164,15 @@ class _Run:
             now = time.monotonic()
             if not self.collected and now > started + self.spec.test_timeout + BACKSTOP_GRACE:
                 verdict = Verdict(Status.ERROR, "importing your file did not finish within "
-                                  f"{self.spec.test_timeout + BACKSTOP_GRACE:g} s: an endless "
-                                  "loop or a blocking call at import time?")
+                                  f"{self.spec.test_timeout + BACKSTOP_GRACE:g} s: a blocking "
+                                  "call (or an endless loop) runs when the module is imported")
+                break
+            if not self.collected and polls % 5 == 0 and procs.cpu_seconds(
+                    procs.run_processes(child.pid, baseline)) > IMPORT_CPU:
+                verdict = Verdict(Status.ERROR, "importing your file did not finish: it "
+                                  f"used {IMPORT_CPU:g} s of CPU without returning, an endless "
+                                  "loop that runs when the module is imported (move that code "
+                                  "into a function, or make the loop end)")
                 break
             if current is not None:
                 began, limit = self.started[current]
@@ -184,8 +195,8 @@ class _Run:
             where = stacks.request_dumps(procs.run_processes(child.pid, baseline), self.dir,
                                          student_dir=self.work)
             if where:
-                verdict = Verdict(verdict.status, f"{verdict.message}. Where every thread was "
-                                  f"at that moment:\n{where}")
+                verdict = Verdict(verdict.status, f"{verdict.message.rstrip('.')}. Where "
+                                  f"every thread was at that moment:\n{where}")
         self.out.killed += procs.kill_run(child.pid, baseline)
         code = child.wait()
         procs.reap_adopted(baseline)
@@ -221,6 +232,21 @@ class _Run:
             self.out.collected = list(event.tests)
         elif isinstance(event, protocol.CollectError):
             self.out.collection_error += event.message
+            if event.status is Status.RESOURCE:
+                self.out.collection_status = Status.RESOURCE
+        elif isinstance(event, protocol.Exited):
+            where = "; ".join(f"{f.file}, line {f.line}, in {f.function}: {f.code}"
+                              for f in event.frames[-1:])
+            text = (f"your code called os._exit({event.code}) ({where}), which ends the "
+                    "whole test process at once, and the tests with it")
+            if not self.collected or not event.nodeid:
+                self.out.collection_error = (f"{text}, while your module was being "
+                                             "imported. Never end the process in library "
+                                             "code: return, or raise an exception.")
+            elif event.nodeid == current and event.nodeid not in self.out.tests:
+                self.ended.add(event.nodeid)
+                self.out.tests[event.nodeid] = Verdict(Status.ERROR, f"{text}. Return from "
+                                                       "your function instead.")
         elif isinstance(event, protocol.Started):
             self.started[event.nodeid] = (time.monotonic(), event.timeout)
             return event.nodeid

@@ -78,6 +78,14 @@ def request_dumps(pids: set[int], run_dir: str | Path, wait: float = 0.5,
     return "\n\n".join(blocks)
 
 
+def thread_cpu(ident: int) -> float:
+    """CPU seconds used so far by the thread ``ident`` of this process."""
+    try:
+        return time.clock_gettime(time.pthread_getcpuclockid(ident))
+    except (OSError, ValueError):
+        return 0.0
+
+
 def catches_sigusr1(pid: int) -> bool:
     """Whether process ``pid`` has a handler for SIGUSR1 (its ``SigCgt`` mask)."""
     try:
@@ -130,13 +138,17 @@ def _shorten(text: str) -> str:
 
 
 def trim_faulthandler(text: str) -> str:
-    """Keep, per thread, the student's frames plus the innermost library frame."""
+    """Keep, per thread, the student's frames plus the innermost library frame;
+    leave out the grader's own threads (the watchdog)."""
     out: list[str] = []
     for block in text.split("\n\n"):
         lines = block.strip().splitlines()
         if not lines:
             continue
         header, frames = lines[0], lines[1:]
+        files = [f.strip().split('"')[1] for f in frames if '"' in f]
+        if files and all(f.startswith(_GRADER_DIR) for f in files):
+            continue  # a thread of the grader's, not the student's
         kept = [f for i, f in enumerate(frames)
                 if i == 0 or _is_student(f.strip().split('"')[1] if '"' in f else "")]
         if len(kept) < len(frames):

@@ -20,6 +20,7 @@ from grader.testing.deadline import (
     DeadlineExceeded,
     StartedCall,
     call_with_deadline,
+    is_test_call,
     run_in_threads,
     start_call,
 )
@@ -37,7 +38,12 @@ from grader.testing.starts import (
     record_processes,
     record_thread_starts,
 )
-from grader.testing.switches import current_seed, inject_switches
+from grader.testing.switches import (
+    RaceFound,
+    base_seed,
+    current_seed,
+    inject_switches,
+)
 from grader.testing.threads import StoppedByTheTest, stop_spinning, stop_thread
 from grader.testing.wakeups import SpuriousCondition, patch_condition
 
@@ -45,14 +51,17 @@ __all__ = [
     "DeadlineExceeded",
     "LockOrderTracker",
     "PeakCounter",
+    "RaceFound",
     "SpuriousCondition",
     "StartedCall",
     "StoppedByTheTest",
     "ThreadStarts",
     "busy_cpu_ratio",
+    "base_seed",
     "call_with_deadline",
     "current_seed",
     "inject_switches",
+    "is_test_call",
     "patch_condition",
     "processes_ended",
     "record_processes",

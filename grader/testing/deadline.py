@@ -3,6 +3,7 @@ the test process alive."""
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import traceback
@@ -18,16 +19,45 @@ class DeadlineExceeded(AssertionError):
     """A call that should have returned did not return within its deadline."""
 
 
+def _not_written(fn: Callable[..., Any], exc: NotImplementedError) -> None:
+    """A stub still raising NotImplementedError: the test fails now, not once it
+    has waited for what that function would have done (in a graded run)."""
+    from grader.diagnostics import crashes, state
+
+    found = crashes.diagnosis(f"{_describe(fn)}()", exc)
+    if found is not None:
+        state.crashes.append((state.current_test, found.not_written()))
+
+
 def _describe(fn: Callable[..., Any]) -> str:
     return getattr(fn, "__qualname__", None) or repr(fn)
 
 
+_GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def stack_of(thread: threading.Thread) -> str:
-    """The current stack of a live thread, innermost frame last."""
+    """The current stack of a live thread, innermost frame last (the grader's
+    own frames left out: they are no part of the student's code)."""
     frame = sys._current_frames().get(thread.ident or -1)
     if frame is None:
         return "  (no stack: the thread has ended)\n"
-    return "".join(traceback.format_stack(frame))
+    entries = [e for e in traceback.extract_stack(frame) if not e.filename.startswith(_GRADER)]
+    return "".join(traceback.format_list(entries))
+
+
+_CALLED = " (called by the test)"
+
+
+def call_name(fn: Callable[..., Any]) -> str:
+    """The name of a thread that runs ``fn`` for the test, as students read it."""
+    return f"{_describe(fn)}(){_CALLED}"
+
+
+def is_test_call(thread: threading.Thread | str) -> bool:
+    """Whether a thread (or a thread's name) is one the deadline helpers started
+    to call the student's code, not one the student's code started."""
+    return (thread if isinstance(thread, str) else thread.name).endswith(_CALLED)
 
 
 class StartedCall:
@@ -39,8 +69,9 @@ class StartedCall:
     """
 
     def __init__(self, fn: Callable[..., Any], args: Sequence[Any], kwargs: dict[str, Any],
-                 name: str) -> None:
+                 name: str, background: bool = False) -> None:
         self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.background = background  # the test goes on meanwhile (start_call)
         self.result: Any = None
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -51,6 +82,8 @@ class StartedCall:
             self.result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller
             self.error = exc
+            if self.background and isinstance(exc, NotImplementedError):
+                _not_written(self.fn, exc)
         finally:
             self.done.set()
 
@@ -69,7 +102,7 @@ class StartedCall:
 
     def finish_quietly(self, what: str, deadline: float) -> None:
         """Wait for the call to end, or raise :class:`DeadlineExceeded`."""
-        with harness_wait(what):
+        with harness_wait(what, self.thread):
             finished = self.done.wait(deadline)
         if not finished:
             raise DeadlineExceeded(
@@ -88,7 +121,7 @@ class StartedCall:
 
 def start_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StartedCall:
     """Start ``fn(*args, **kwargs)`` in a daemon thread and return at once."""
-    call = StartedCall(fn, args, kwargs, name=f"test:{_describe(fn)}")
+    call = StartedCall(fn, args, kwargs, name=call_name(fn), background=True)
     call.thread.start()
     return call
 
@@ -102,10 +135,10 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, deadline: float = DEF
     it is stuck; the thread is left behind as a daemon. (``timeout=`` is passed
     on to ``fn``, as student APIs often take one.)
     """
-    call = StartedCall(fn, args, kwargs, name=f"deadline:{_describe(fn)}")
+    call = StartedCall(fn, args, kwargs, name=call_name(fn))
     call.thread.start()
     label = what or f"{_describe(fn)}()"
-    with harness_wait(label):
+    with harness_wait(label, call.thread):
         finished = call.done.wait(deadline)
     if not finished:
         raise DeadlineExceeded(

@@ -25,7 +25,15 @@ from collections.abc import Iterable, Iterator
 from grader.diagnostics import races
 from grader.diagnostics.races import base_seed, current_seed, seed_for, set_current_seed
 
-__all__ = ["base_seed", "current_seed", "inject_switches", "seed_for", "set_current_seed"]
+__all__ = ["RaceFound", "base_seed", "current_seed", "inject_switches", "seed_for",
+           "set_current_seed"]
+
+
+class RaceFound(AssertionError):
+    """A test's own evidence of a race (a lost update, an overdraft by a
+    check-then-act): the grader reports the test as ``race``, not ``failed``.
+    Raise it instead of ``assert`` where only an interleaving can break the
+    check (a count off, an overdraft)."""
 
 _ACCESS = {"LOAD_ATTR": "read", "STORE_ATTR": "write", "LOAD_GLOBAL": "read",
            "STORE_GLOBAL": "write", "LOAD_NAME": "read", "STORE_NAME": "write",

@@ -57,7 +57,7 @@ def _print(result: ExerciseResult, redact: student.Redactor, public_only: bool) 
     for test in result.tests:
         print(f"{str(test.status).upper():>10}  {test.name}")
         if test.status is not Status.PASSED:
-            why = student.explain(test.status, result)
+            why = student.explain(test.status, result, test)
             failures.append(f"--- {test.name}: {test.status}\n{why.happened}\n"
                             f"{redact(test.message or result.message).rstrip()}")
     if failures:

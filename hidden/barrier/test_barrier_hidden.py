@@ -101,6 +101,7 @@ def check_all_worked(n, rec, what):
 # --- all workers run, after init ------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_all_workers_run_after_init():
     n = 5
     rec = Recorder()
@@ -113,6 +114,7 @@ def test_all_workers_run_after_init():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("n", [1, 8])
 def test_every_worker_runs(n):
     rec = Recorder()
@@ -153,6 +155,7 @@ def held_round(n, rec, what):
     return threads
 
 
+@pytest.mark.lesson
 def test_no_work_before_init_returns():
     n = 4
     rec = Recorder(hold=True)
@@ -174,6 +177,7 @@ def test_no_work_before_init_returns():
     )
 
 
+@pytest.mark.lesson
 def test_each_call_waits_for_its_own_init():
     first = Recorder()
     join_all(start(3, first, "(first call)"), "the first call's workers")
@@ -195,6 +199,7 @@ def test_each_call_waits_for_its_own_init():
 # --- init: once, in its own thread ----------------------------------------------
 
 
+@pytest.mark.lesson
 def test_init_runs_once_in_its_own_thread():
     n = 4
     rec = Recorder()
@@ -266,6 +271,7 @@ class LateCondition(threading.Condition):
 LateCondition.__name__ = "Condition"  # as the grader's reports name it to the student
 
 
+@pytest.mark.lesson
 def test_late_workers_still_run(monkeypatch):
     n = 4
     rec = Recorder()

@@ -95,6 +95,7 @@ def two_updates(k):
     hits = hits + 2 * k
 
 
+@pytest.mark.lesson
 def test_global_augmented_assignment():
     gap = check(bump_global, "hits",
                 "`hits += 1` is LOAD_GLOBAL, LOAD_CONST, BINARY_OP, STORE_GLOBAL on Python 3.11 "
@@ -102,30 +103,36 @@ def test_global_augmented_assignment():
     assert gap == 2
 
 
+@pytest.mark.lesson
 def test_attribute_read_modify_write():
     check(add_to_attribute, "v", "The load is LOAD_ATTR v, the store STORE_ATTR v.")
 
 
+@pytest.mark.lesson
 def test_augmented_attribute():
     check(augmented_attribute, "v")
 
 
+@pytest.mark.lesson
 def test_local_in_a_loop():
     check(sum_in_a_loop, "total",
           "A local variable is loaded with LOAD_FAST and stored with STORE_FAST; "
           "the first load comes after the first store `total = 0`.")
 
 
+@pytest.mark.lesson
 def test_closure_variable():
     check(make_counter(), "n", "A nonlocal variable is a cell: LOAD_DEREF / STORE_DEREF.")
 
 
+@pytest.mark.lesson
 def test_call_inside_the_window():
     gap = check(count_with_a_call, "count",
                 "Every instruction between the load and the store counts, the call's too.")
     assert gap > 3
 
 
+@pytest.mark.lesson
 def test_first_window_of_two():
     check(two_updates, "hits", "Measure from the first load to the first store after it.")
 
@@ -187,6 +194,7 @@ def reads_then_defines_a_writer():
     return writer
 
 
+@pytest.mark.lesson
 def test_string_constant_mentioning_the_name():
     check(log_and_bump, "hits",
           "The string constant 'one more of the hits' is not a load of `hits` (LOAD_CONST "
@@ -194,6 +202,7 @@ def test_string_constant_mentioning_the_name():
           "for load and store instructions.")
 
 
+@pytest.mark.lesson
 def test_store_only_in_a_nested_function():
     check(reads_then_defines_a_writer, "hits",
           "The store of `hits` is in the nested function `writer`, a separate code object: "

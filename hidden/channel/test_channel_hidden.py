@@ -148,6 +148,7 @@ def check_echoes(replies, objs, what):
 
 # ---------------------------------------------------------------- Channel over os.pipe
 
+@pytest.mark.lesson
 def test_send_is_readable_at_once():
     with pipe_pair() as (a, b, a_to_b_r, _):
         call_with_deadline(a.send, {"n": 1}, deadline=DEADLINE, what="send({'n': 1})")
@@ -207,6 +208,7 @@ def test_context_manager_closes_both_files():
 
 # ---------------------------------------------------------------- the echo child
 
+@pytest.mark.lesson
 def test_echo_many_objects():
     with echo_child() as (proc, chan):
         replies = send_all_then_read(proc, chan, OBJECTS, "echoing many objects")
@@ -243,6 +245,7 @@ def test_uses_running_interpreter():
             "another Python, without your packages.")
 
 
+@pytest.mark.lesson
 def test_conversation():
     """Send, wait for the reply, send again: the child keeps running between messages."""
     if _hung:

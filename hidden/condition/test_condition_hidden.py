@@ -32,6 +32,7 @@ BUSY_LIMIT = 0.01  # share of a CPU: a blocked wait uses about 0.00001, a spin 0
 # --- FIFO -----------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_fifo_single_thread():
     buf = BoundedBuffer(5)
     for item in ["a", "b", "c", "d", "e"]:
@@ -86,6 +87,7 @@ def test_put_blocks_while_full():
     )
 
 
+@pytest.mark.lesson
 def test_get_blocks_while_empty():
     buf = BoundedBuffer(2)
     call = start_call(buf.get)
@@ -132,6 +134,7 @@ def test_put_timeout_raises_timeout_error():
 # --- spurious wake-ups: while, not if -----------------------------------------
 
 
+@pytest.mark.lesson
 def test_get_rechecks_after_spurious_wakeup(monkeypatch):
     patch_condition(monkeypatch, condition)
     seen = SpuriousCondition.spurious_count
@@ -153,6 +156,7 @@ def test_get_rechecks_after_spurious_wakeup(monkeypatch):
     assert call.finish("get() after a put()") == "x"
 
 
+@pytest.mark.lesson
 def test_put_rechecks_after_spurious_wakeup(monkeypatch):
     patch_condition(monkeypatch, condition)
     seen = SpuriousCondition.spurious_count
@@ -177,6 +181,7 @@ def test_put_rechecks_after_spurious_wakeup(monkeypatch):
 # --- lost wake-ups --------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(20)
 def test_many_producers_and_consumers_one_slot():
     producers, consumers, per_pair = 3, 3, 100
@@ -220,6 +225,7 @@ def test_many_producers_and_consumers_one_slot():
 # --- notify while holding the lock ----------------------------------------------
 
 
+@pytest.mark.lesson
 def test_notify_while_holding_the_lock():
     buf = BoundedBuffer(1)
     try:
@@ -248,6 +254,7 @@ def test_notify_while_holding_the_lock():
 # --- no busy-waiting ------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_get_does_not_busy_wait():
     buf = BoundedBuffer(1)
@@ -259,6 +266,7 @@ def test_get_does_not_busy_wait():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_put_does_not_busy_wait():
     buf = BoundedBuffer(1)

@@ -15,7 +15,13 @@ import time
 import contention
 import pytest
 
-from grader.testing import call_with_deadline, stop_spinning, thread_cpu_time, wait_until
+from grader.testing import (
+    call_with_deadline,
+    is_test_call,
+    stop_spinning,
+    thread_cpu_time,
+    wait_until,
+)
 
 DEADLINE = 10.0  # seconds for one io_latency call: generous, so only a hang trips it
 REPEATS = 5
@@ -67,6 +73,7 @@ def test_single_round():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_spinning_hog_slows_the_echo():
     quiet, hogged = [], []
@@ -86,6 +93,7 @@ def test_spinning_hog_slows_the_echo():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("cpu_hog", [True, False])
 def test_no_thread_left_running(cpu_hog):
     before = set(threading.enumerate())
@@ -93,7 +101,7 @@ def test_no_thread_left_running(cpu_hog):
 
     def left() -> list[threading.Thread]:
         return [t for t in threading.enumerate()
-                if t not in before and not t.name.startswith("deadline:")]
+                if t not in before and not is_test_call(t)]
 
     if not wait_until(lambda: not left(), timeout=1.5):
         still = left()

@@ -79,6 +79,7 @@ def run_to_end(t, what="the countdown thread"):
 # --- Thread.__init__ ------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_thread_init_is_called():
     t = CountdownThread(2, [])
     assert isinstance(t, threading.Thread), "CountdownThread must be a subclass of threading.Thread"
@@ -93,6 +94,7 @@ def test_thread_init_is_called():
 # --- the range ------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("count", [1, 3, 7])
 def test_counts_down_from_count_to_one(count):
     out = []
@@ -108,6 +110,7 @@ def test_counts_down_from_count_to_one(count):
     )
 
 
+@pytest.mark.lesson
 def test_count_zero_appends_nothing():
     out = []
     t = CountdownThread(0, out)
@@ -118,6 +121,7 @@ def test_count_zero_appends_nothing():
 # --- the work runs in the new thread ------------------------------------------
 
 
+@pytest.mark.lesson
 def test_constructor_does_no_work():
     out = RecordingList()
     t = CountdownThread(3, out, delay=0.0)
@@ -133,6 +137,7 @@ def test_constructor_does_no_work():
     assert len(out) == 3, f"after start() and join(), out == {list(out)}"
 
 
+@pytest.mark.lesson
 def test_counts_in_its_own_thread():
     out = RecordingList()
     t = CountdownThread(4, out)
@@ -152,6 +157,7 @@ def test_counts_in_its_own_thread():
     )
 
 
+@pytest.mark.lesson
 def test_start_returns_while_the_countdown_runs():
     gate = threading.Event()
     holding = threading.Event()

@@ -102,6 +102,7 @@ def counter():
 # --- the basics -----------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_returns_a_started_daemon_thread(stops):
     calls, callback = counter()
     t = start(0.05, callback, stops())
@@ -135,6 +136,7 @@ def test_stops_when_the_event_is_set(stops):
         f"the heartbeat thread was still running {DEADLINE:g} s after its stop event was set")
 
 
+@pytest.mark.lesson
 def test_stops_promptly_without_waiting_for_the_next_beat(stops):
     calls, callback = counter()
     stop = stops()
@@ -153,6 +155,7 @@ def test_stops_promptly_without_waiting_for_the_next_beat(stops):
 # --- daemon, the modern way -----------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_daemon_set_before_start_without_set_daemon(stops):
     calls, callback = counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -197,6 +200,7 @@ PROGRAM = textwrap.dedent("""
 """)
 
 
+@pytest.mark.lesson
 def test_program_exits_while_the_heartbeat_runs():
     folder = os.path.dirname(os.path.abspath(daemon.__file__))
     env = dict(os.environ)
@@ -248,6 +252,7 @@ def test_program_exits_while_the_heartbeat_runs():
 # --- a steady rhythm ------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_does_not_drift(stops):
     interval, work, beats = 0.06, 0.036, 9
@@ -279,6 +284,7 @@ def test_does_not_drift(stops):
         f"with interval={interval} s the beats came every {mean:.3f} s on average: too often")
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_does_not_busy_wait_between_beats(stops):
     calls, callback = counter()

@@ -25,6 +25,8 @@ from deadlock import Account, transfer
 from grader.testing import (
     DeadlineExceeded,
     LockOrderTracker,
+    RaceFound,
+    base_seed,
     call_with_deadline,
     current_seed,
     inject_switches,
@@ -55,6 +57,7 @@ def _transfer(src, dst, amount):
 # --- lock order -------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_no_lock_order_inversion():
     tracker = LockOrderTracker()
     a, b = _tracked(tracker, Account(1, 100), Account(2, 100))
@@ -66,6 +69,7 @@ def test_no_lock_order_inversion():
     )
 
 
+@pytest.mark.lesson
 def test_no_lock_order_inversion_whatever_the_lock_layout():
     """Accounts whose id order agrees, and accounts whose id order disagrees,
     with the order of their locks' id(): a solution that orders by account id
@@ -98,6 +102,7 @@ def test_no_lock_order_inversion_whatever_the_lock_layout():
 # --- deadlocks and liveness -------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_opposite_transfers_at_the_same_time_finish():
     a, b = Account(1, 1000), Account(2, 1000)
     rounds = 300
@@ -118,7 +123,7 @@ def test_opposite_transfers_at_the_same_time_finish():
         raise AssertionError(
             f"One thread transferred a->b and another b->a, {rounds} times each, and they "
             "deadlocked: each holds one account's lock and waits forever for the other's. "
-            f"{ORDER_HINT} (thread switches injected with seed {current_seed()})\n{exc}"
+            f"{ORDER_HINT} (thread switches injected with seed {base_seed()})\n{exc}"
         ) from None
     assert (a.balance, b.balance) == (1000, 1000), (
         f"after {rounds} transfers of 1 each way, both accounts should hold 1000 again; "
@@ -126,6 +131,7 @@ def test_opposite_transfers_at_the_same_time_finish():
     )
 
 
+@pytest.mark.lesson
 def test_transfer_to_the_same_account():
     a = Account(1, 100)
     try:
@@ -184,7 +190,7 @@ def test_money_is_conserved_under_concurrent_transfers():
                 outcomes[k][i] = transfer(src, dst, amount)
         return run
 
-    seed = f"(thread switches injected with seed {current_seed()})"
+    seed = f"(thread switches injected with seed {base_seed()})"
     try:
         with inject_switches(deadlock):
             run_in_threads([worker(k) for k in range(threads)], timeout=DEADLINE,
@@ -195,16 +201,18 @@ def test_money_is_conserved_under_concurrent_transfers():
             f"{ORDER_HINT} {seed}\n{exc}"
         ) from None
     balances = {acc.id: acc.balance for acc in accounts}
-    assert sum(balances.values()) == sum(start.values()), (
-        f"{threads} threads made random transfers among 5 accounts holding 100 each: the "
-        f"total should stay {sum(start.values())}, but the balances are {balances}. Money "
-        "was created or destroyed: a balance update raced with another (read-modify-write "
-        f"outside the locks of both accounts). {seed}"
-    )
-    assert min(balances.values()) >= 0, (
-        f"an account went negative: {balances}. The funds check and the withdrawal must "
-        f"happen under the same locks (check-then-act). {seed}"
-    )
+    if sum(balances.values()) != sum(start.values()):
+        raise RaceFound(
+            f"{threads} threads made random transfers among 5 accounts holding 100 each: the "
+            f"total should stay {sum(start.values())}, but the balances are {balances}. Money "
+            "was created or destroyed: a balance update raced with another (read-modify-write "
+            f"outside the locks of both accounts). {seed}"
+        )
+    if not (min(balances.values()) >= 0):
+        raise RaceFound(
+            f"an account went negative: {balances}. The funds check and the withdrawal must "
+            f"happen under the same locks (check-then-act). {seed}"
+        )
     expected = dict(start)
     for plan, results in zip(plans, outcomes, strict=True):
         for (src, dst, amount), ok in zip(plan, results, strict=True):
@@ -212,13 +220,15 @@ def test_money_is_conserved_under_concurrent_transfers():
             if ok:
                 expected[src.id] -= amount
                 expected[dst.id] += amount
-    assert balances == expected, (
-        f"the balances {balances} do not match the transfers that returned True "
-        f"(they add up to {expected}): a transfer returned True without moving the money, "
-        f"or False after moving it, or an update was lost. {seed}"
-    )
+    if balances != expected:
+        raise RaceFound(
+            f"the balances {balances} do not match the transfers that returned True "
+            f"(they add up to {expected}): a transfer returned True without moving the money, "
+            f"or False after moving it, or an update was lost. {seed}"
+        )
 
 
+@pytest.mark.lesson
 def test_funds_check_and_withdrawal_are_atomic():
     """Round after round, four threads at once try to take the last 10 from
     one account: exactly one may succeed."""
@@ -247,18 +257,19 @@ def test_funds_check_and_withdrawal_are_atomic():
             barrier.wait()
         return run
 
-    seed = f"(thread switches injected with seed {current_seed()})"
+    seed = f"(thread switches injected with seed {base_seed()})"
     with inject_switches(deadlock, probability=0.1):
         run_in_threads([worker(k) for k in range(threads)], timeout=DEADLINE,
                        what="the threads withdrawing from one account")
-    assert not overdrafts, (
-        f"{threads} threads at once tried to transfer {amount} out of an account holding "
-        f"{amount}; exactly one should succeed, but in {len(overdrafts)} of {rounds} rounds it "
-        f"did not (e.g. the account was left at {overdrafts[0][0]} after {overdrafts[0][1]} "
-        "successful transfers). Check the funds "
-        "while holding the locks, in the same critical section as the withdrawal "
-        f"(check-then-act). {seed}"
-    )
+    if overdrafts:
+        raise RaceFound(
+            f"{threads} threads at once tried to transfer {amount} out of an account holding "
+            f"{amount}; exactly one should succeed, but in {len(overdrafts)} of {rounds} rounds it "
+            f"did not (e.g. the account was left at {overdrafts[0][0]} after {overdrafts[0][1]} "
+            "successful transfers). Check the funds "
+            "while holding the locks, in the same critical section as the withdrawal "
+            f"(check-then-act). {seed}"
+        )
 
 
 class WatchedLock:
@@ -312,6 +323,7 @@ class Watch:
             self.seen.append(balances)
 
 
+@pytest.mark.lesson
 def test_no_reader_sees_money_in_flight():
     a, b = Account(1, 100), Account(2, 100)
     watch = Watch([a, b])
@@ -360,6 +372,7 @@ class GatedAccount(Account):
         self._gated_balance = value
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(30)
 def test_disjoint_transfers_do_not_wait_for_each_other():
     a, b = GatedAccount(1, 100), Account(2, 100)

@@ -188,6 +188,7 @@ def test_echoes_one_client(serve):
     server.shutdown()
 
 
+@pytest.mark.lesson
 def test_many_clients_take_turns(serve):
     server = serve()
     clients = [server.connect() for _ in range(10)]
@@ -210,6 +211,7 @@ def test_client_that_leaves_does_not_stop_the_server(serve):
     server.shutdown()
 
 
+@pytest.mark.lesson
 def test_silent_client_does_not_stall_others(serve):
     server = serve()
     silent = server.connect()  # connects first, and says nothing
@@ -227,6 +229,7 @@ def test_silent_client_does_not_stall_others(serve):
 # --- one thread ---------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_one_thread_serves_all_clients(serve):
     server = serve()
     for i in range(5):  # one after the other, so this test is only about threads
@@ -255,6 +258,7 @@ def first_difference(a: bytes, b: bytes) -> int:
                 min(len(a), len(b)))
 
 
+@pytest.mark.lesson
 def test_large_payload_echoed_exactly(serve):
     server = serve(small_buffers=True)
     client = server.connect(small_buffers=True)
@@ -279,6 +283,7 @@ def test_large_payload_echoed_exactly(serve):
     server.shutdown()
 
 
+@pytest.mark.lesson
 def test_slow_reader_does_not_stall_others(serve):
     server = serve(small_buffers=True)
     slow = server.connect(small_buffers=True)
@@ -302,6 +307,7 @@ def test_slow_reader_does_not_stall_others(serve):
 # --- stopping ---------------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_returns_when_stop_event_set(serve):
     server = serve()
     talked = server.connect()
@@ -322,12 +328,14 @@ def test_returns_when_stop_event_set(serve):
     assert leftover == b"", f"after echo_server returned a client received {leftover!r}"
 
 
+@pytest.mark.lesson
 def test_returns_when_stopped_without_clients(serve):
     server = serve()
     wait_until_blocked(server.call.thread, timeout=STOP_DEADLINE)  # let it reach select()
     server.shutdown()
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_idle_server_does_not_spin(serve):
     listen = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

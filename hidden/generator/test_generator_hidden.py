@@ -88,6 +88,7 @@ def call_in_one_thread(key, fn, *args, what):
 # --- round_robin: order ----------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_round_robin_alternates_equal_lengths():
     gens = [iter_gen([f"{name}{k}" for k in range(4)]) for name in "abc"]
     got = rr(gens, "round_robin of 3 generators of 4 values")
@@ -100,6 +101,7 @@ def test_round_robin_alternates_equal_lengths():
     )
 
 
+@pytest.mark.lesson
 def test_round_robin_unequal_lengths_and_empty():
     gens = [iter_gen(["a0", "a1", "a2"]), iter_gen(["b0"]), iter_gen([]), iter_gen(["d0", "d1"])]
     got = rr(gens, "round_robin of generators of lengths 3, 1, 0, 2")
@@ -119,6 +121,7 @@ def test_round_robin_of_nothing():
     assert rr([], "round_robin([])") == [], "round_robin([]) must return []"
 
 
+@pytest.mark.lesson
 def test_round_robin_values_of_any_type():
     values = [None, 0, "", [1], ("t",)]
     got = rr([iter_gen(values), iter_gen([False])], "round_robin with None, 0 and '' values")
@@ -129,6 +132,7 @@ def test_round_robin_values_of_any_type():
     )
 
 
+@pytest.mark.lesson
 def test_round_robin_steps_generators_in_turn():
     log = []
     gens = [logged(log, "a", [1, 2, 3]), logged(log, "b", [1, 2, 3])]
@@ -144,6 +148,7 @@ def test_round_robin_steps_generators_in_turn():
     )
 
 
+@pytest.mark.lesson
 def test_round_robin_finished_generators_not_requeued():
     advanced = {"count": 0}
 
@@ -158,6 +163,7 @@ def test_round_robin_finished_generators_not_requeued():
         f"expected 9 values from generators of lengths 5, 1, 3; got {len(got)}: {got}")
 
 
+@pytest.mark.lesson
 def test_round_robin_runs_in_the_calling_thread():
     step_threads = set()
 
@@ -179,6 +185,7 @@ def test_round_robin_runs_in_the_calling_thread():
     )
 
 
+@pytest.mark.lesson
 def test_round_robin_many_generators():
     gens = [iter_gen(range(i)) for i in range(60)]
     got = rr(gens, "round_robin of 60 generators")
@@ -196,6 +203,7 @@ def first_difference(a, b):
 # --- Scheduler ---------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_spawn_does_not_run_the_task():
     log = []
     sched = Scheduler()
@@ -208,6 +216,7 @@ def test_spawn_does_not_run_the_task():
     assert log == [("a", 1), ("a", 2), ("a", "end")], f"after run() the log was {log}"
 
 
+@pytest.mark.lesson
 def test_run_steps_tasks_in_turn():
     log = []
     sched = Scheduler()
@@ -227,6 +236,7 @@ def test_run_steps_tasks_in_turn():
     assert result is None, f"run() returned {result!r}; expected None"
 
 
+@pytest.mark.lesson
 def test_run_returns_when_every_task_finished():
     sched = Scheduler()
     done = []
@@ -243,6 +253,7 @@ def test_run_returns_when_every_task_finished():
     run_scheduler(sched, "a second Scheduler.run() after every task finished")
 
 
+@pytest.mark.lesson
 def test_task_spawns_tasks_while_running():
     log = []
     sched = Scheduler()
@@ -284,6 +295,7 @@ def test_task_spawns_tasks_while_running():
     )
 
 
+@pytest.mark.lesson
 def test_long_chain_of_spawns():
     sched = Scheduler()
     count = {"n": 0}
@@ -300,6 +312,7 @@ def test_long_chain_of_spawns():
     assert count["n"] == 501, f"{count['n']} of 501 chained tasks ran"
 
 
+@pytest.mark.lesson
 def test_scheduler_runs_in_the_calling_thread():
     step_threads = set()
     sched = Scheduler()

@@ -93,6 +93,7 @@ def ran_runs(log_dir, n: int, mode: str) -> list:
 
 # ---------------------------------------------------------------- threads
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_threads_use_about_one_cpu():
     n, seconds = 2, 0.3
@@ -102,6 +103,7 @@ def test_threads_use_about_one_cpu():
                       "them runs Python code at a time: about 1 CPU", "threads")
 
 
+@pytest.mark.lesson
 def test_threads_ratio_matches_the_workers(tmp_path):
     """Workers that spin 0.15 s and then sleep 0.3 s: the ratio is well below 1."""
     n = 2
@@ -134,6 +136,7 @@ def check_processes(runs, n: int) -> None:
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_processes_use_more_than_one_cpu(tmp_path, no_leftover_processes):
     """Two CPU-bound processes: on an idle 2-core machine about 2 CPUs. The bound
@@ -148,6 +151,7 @@ def test_processes_use_more_than_one_cpu(tmp_path, no_leftover_processes):
                       "processes")
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_processes_ratio_matches_the_workers(tmp_path, start_method, no_leftover_processes):
     """Workers that spin 0.15 s and then sleep 0.4 s, under each start method."""

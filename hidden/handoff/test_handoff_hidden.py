@@ -127,6 +127,7 @@ def test_submit_times_out_without_a_server():
 # --- a stale result: Event.clear() ------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_two_submissions_in_a_row_get_their_own_results():
     box, handler = Handoff(), Handler(held=["second"])
     start_server(box, handler)
@@ -150,6 +151,7 @@ def test_two_submissions_in_a_row_get_their_own_results():
     )
 
 
+@pytest.mark.lesson
 def test_many_submissions_in_a_row():
     box, handler = Handoff(), Handler()
     start_server(box, handler)
@@ -165,6 +167,7 @@ def test_many_submissions_in_a_row():
 # --- several producers: one slot overwritten ------------------------------------
 
 
+@pytest.mark.lesson
 def test_producer_waiting_while_the_server_is_busy():
     box, handler = Handoff(), Handler(held=["a", "b"])
     start_server(box, handler)
@@ -203,6 +206,7 @@ def test_producer_waiting_while_the_server_is_busy():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(20)
 def test_many_producers_at_once():
     producers, per_producer = 6, 12
@@ -242,6 +246,7 @@ def test_many_producers_at_once():
 # --- a lost wake-up ----------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_submit_before_the_server_starts():
     box, handler = Handoff(), Handler()
     call = start_call(box.submit, "early")
@@ -282,6 +287,7 @@ def test_submit_while_the_server_is_busy_is_not_lost():
 # --- no busy-waiting -----------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_submit_does_not_busy_wait():
     box = Handoff()

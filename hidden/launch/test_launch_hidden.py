@@ -49,6 +49,7 @@ def test_no_calls():
 # --- each call in its own thread ---------------------------------------------
 
 
+@pytest.mark.lesson
 def test_each_call_runs_in_another_thread():
     ran_in = []
     lock = threading.Lock()
@@ -73,6 +74,7 @@ def test_each_call_runs_in_another_thread():
     )
 
 
+@pytest.mark.lesson
 def test_calls_run_all_at_once():
     n = 4
     lock = threading.Lock()
@@ -103,6 +105,7 @@ def test_calls_run_all_at_once():
     assert sorted(got) == list(range(n)), f"returned {got!r}, expected {list(range(n))!r}"
 
 
+@pytest.mark.lesson
 def test_results_in_input_order_when_later_calls_finish_first():
     n = 4
     cond = threading.Condition()
@@ -136,6 +139,7 @@ def test_results_in_input_order_when_later_calls_finish_first():
 # --- exceptions -----------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_exception_is_reraised():
     def func(i):
         if i == 2:
@@ -154,6 +158,7 @@ def test_exception_is_reraised():
         "from run_concurrently once the threads are joined.", pytrace=False)
 
 
+@pytest.mark.lesson
 def test_exception_of_any_type_is_reraised():
     class Custom(Exception):
         pass
@@ -167,6 +172,7 @@ def test_exception_of_any_type_is_reraised():
         run(func, [(0,), (1,)])
 
 
+@pytest.mark.lesson
 def test_one_of_several_exceptions_is_reraised():
     def func(i):
         if i % 2:
@@ -234,6 +240,7 @@ def test_no_timeout_error_when_calls_are_quick():
     assert got == [2, 3], f"returned {got!r} with a generous timeout, expected [2, 3]"
 
 
+@pytest.mark.lesson
 def test_timeout_is_for_all_calls_together():
     # 6 joins of 1 s each would take 6 s: the timeout counts for all calls together
     try:

@@ -22,9 +22,10 @@ from limiter import ConcurrencyLimiter
 from grader.testing import (
     DeadlineExceeded,
     PeakCounter,
+    RaceFound,
+    base_seed,
     busy_cpu_ratio,
     call_with_deadline,
-    current_seed,
     inject_switches,
     run_in_threads,
     start_call,
@@ -96,6 +97,7 @@ def hold(limiter, forms):
 # --- n callers inside at once, the next one waits ------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("form", FORMS)
 def test_n_callers_inside_at_once(form):
     limiter = ConcurrencyLimiter(3)
@@ -103,6 +105,7 @@ def test_n_callers_inside_at_once(form):
     assert peak.peak == 3, f"expected 3 callers inside at once, saw at most {peak.peak}"
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("form", FORMS)
 def test_extra_caller_waits_until_one_leaves(form):
     n = 3
@@ -148,6 +151,7 @@ def test_extra_caller_waits_until_one_leaves(form):
 # --- a slot is freed when the body raises ------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("form", FORMS)
 def test_slot_freed_when_body_raises(form):
     n = 3
@@ -179,6 +183,7 @@ def test_slot_freed_when_body_raises(form):
 # --- releasing more than acquired: ValueError, and the capacity stays n -----------------
 
 
+@pytest.mark.lesson
 def test_stray_release_raises_value_error():
     limiter = ConcurrencyLimiter(2)
 
@@ -199,6 +204,7 @@ def test_stray_release_raises_value_error():
     expect_value_error("after a decorated call had given its slot back")
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("form", FORMS)
 def test_capacity_unchanged_after_stray_release(form):
     n = 2
@@ -236,6 +242,7 @@ def test_capacity_unchanged_after_stray_release(form):
         call.finish(f"holder {i}, after it was told to leave")
 
 
+@pytest.mark.lesson
 def test_acquire_and_release():
     limiter = ConcurrencyLimiter(1)
 
@@ -289,6 +296,7 @@ def test_decorator_keeps_return_value_and_arguments():
     assert call_with_deadline(nothing, what="a decorated function returning None") is None
 
 
+@pytest.mark.lesson
 def test_decorator_keeps_exceptions():
     limiter = ConcurrencyLimiter(1)
     error = KeyError("missing")
@@ -308,6 +316,7 @@ def test_decorator_keeps_exceptions():
     assert got == "ok"
 
 
+@pytest.mark.lesson
 def test_with_and_decorator_share_slots():
     limiter = ConcurrencyLimiter(2)
     peak = PeakCounter()
@@ -350,12 +359,13 @@ def test_many_threads_never_more_than_n():
     with inject_switches(limiter_module):
         results = run_in_threads([worker] * threads, timeout=DEADLINE,
                                  what=f"{threads} threads calling a decorated function")
-    assert peak.peak <= n, (
-        f"{threads} threads called a function decorated with a limiter of n={n}, and "
-        f"{peak.peak} were inside at once (thread switches injected with seed "
-        f"{current_seed()}). If you count slots yourself, change the count under a lock, "
-        "or use threading.BoundedSemaphore."
-    )
+    if not (peak.peak <= n):
+        raise RaceFound(
+            f"{threads} threads called a function decorated with a limiter of n={n}, and "
+            f"{peak.peak} were inside at once (thread switches injected with seed "
+            f"{base_seed()}). If you count slots yourself, change the count under a lock, "
+            "or use threading.BoundedSemaphore."
+        )
     assert results == [[i * i for i in range(calls)]] * threads
 
 

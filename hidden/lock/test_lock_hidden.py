@@ -20,6 +20,8 @@ from lock import Account
 
 from grader.testing import (
     DeadlineExceeded,
+    RaceFound,
+    base_seed,
     call_with_deadline,
     current_seed,
     inject_switches,
@@ -34,7 +36,7 @@ GATE_LIMIT = 20.0  # a gated amount waits at most this long, so no thread waits 
 
 
 def _seed():
-    return f"(thread switches injected with seed {current_seed()})"
+    return f"(thread switches injected with seed {base_seed()})"
 
 
 def _call(fn, *args, what):
@@ -70,6 +72,7 @@ def test_deposit_withdraw_and_refused_overdraft():
 # --- races ------------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_concurrent_deposits_are_not_lost():
     acc = Account(0)
     threads, per_thread = 4, 200
@@ -84,15 +87,17 @@ def test_concurrent_deposits_are_not_lost():
     with inject_switches(lock):
         run_in_threads([work(a) for a in amounts], timeout=20, what="the depositing threads")
     expected = per_thread * sum(amounts)
-    assert acc.balance == expected, (
-        f"{threads} threads deposited 1, 10, 100 and 1000, {per_thread} times each: the "
-        f"balance should be {expected}, got {acc.balance}. Deposits were lost: "
-        "`self._balance += amount` reads, adds and writes, and another thread can run in "
-        "between. Hold the account's lock (one lock, made once in __init__) around the "
-        f"whole update. {_seed()}"
-    )
+    if acc.balance != expected:
+        raise RaceFound(
+            f"{threads} threads deposited 1, 10, 100 and 1000, {per_thread} times each: the "
+            f"balance should be {expected}, got {acc.balance}. Deposits were lost: "
+            "`self._balance += amount` reads, adds and writes, and another thread can run in "
+            "between. Hold the account's lock (one lock, made once in __init__) around the "
+            f"whole update. {_seed()}"
+        )
 
 
+@pytest.mark.lesson
 def test_only_one_of_several_withdrawals_of_the_last_money_succeeds():
     """Round after round, four threads at once try to take the last 10 out of
     one account: exactly one may succeed, and the balance must end at 0."""
@@ -138,17 +143,19 @@ def test_only_one_of_several_withdrawals_of_the_last_money_succeeds():
         if errors:  # the real cause: a call between the rounds failed
             raise errors[0] from None
         raise
-    assert not bad, (
-        f"{threads} threads at once called withdraw({amount}) on an account holding "
-        f"{amount}: exactly one should succeed and leave 0, but in {len(bad)} of {rounds} "
-        f"rounds it did not (e.g. {bad[0][1]} withdrawals returned True and the balance "
-        f"was left at {bad[0][0]}). Check the balance while holding the lock, in the same "
-        "critical section as the update: if the check comes before acquire(), several "
-        "threads can all see enough money and then all take it (check-then-act). "
-        f"{_seed()}"
-    )
+    if bad:
+        raise RaceFound(
+            f"{threads} threads at once called withdraw({amount}) on an account holding "
+            f"{amount}: exactly one should succeed and leave 0, but in {len(bad)} of {rounds} "
+            f"rounds it did not (e.g. {bad[0][1]} withdrawals returned True and the balance "
+            f"was left at {bad[0][0]}). Check the balance while holding the lock, in the same "
+            "critical section as the update: if the check comes before acquire(), several "
+            "threads can all see enough money and then all take it (check-then-act). "
+            f"{_seed()}"
+        )
 
 
+@pytest.mark.lesson
 def test_withdrawals_add_up_and_never_overdraw():
     start, threads, per_thread = 2000, 4, 150
     acc = Account(start)
@@ -171,18 +178,20 @@ def test_withdrawals_add_up_and_never_overdraw():
         run_in_threads([worker(k) for k in range(threads)], timeout=20,
                        what="the withdrawing threads")
     final = acc.balance
-    assert final >= 0 and lowest[0] >= 0, (
-        f"{threads} threads withdrew random amounts from an account holding {start} until "
-        f"it ran dry: the balance went negative (lowest seen {lowest[0]}, final {final}). "
-        "withdraw() must refuse an overdraft atomically: check and subtract under one "
-        f"acquire() of the lock (check-then-act). {_seed()}"
-    )
-    assert start - sum(taken) == final, (
-        f"the successful withdrawals add up to {sum(taken)}, so {start} - {sum(taken)} = "
-        f"{start - sum(taken)} should be left, but the balance is {final}: a withdrawal "
-        "returned True without taking the money, or an update was lost. Hold the lock from "
-        f"the check until the balance is written. {_seed()}"
-    )
+    if not (final >= 0 and lowest[0] >= 0):
+        raise RaceFound(
+            f"{threads} threads withdrew random amounts from an account holding {start} until "
+            f"it ran dry: the balance went negative (lowest seen {lowest[0]}, final {final}). "
+            "withdraw() must refuse an overdraft atomically: check and subtract under one "
+            f"acquire() of the lock (check-then-act). {_seed()}"
+        )
+    if start - sum(taken) != final:
+        raise RaceFound(
+            f"the successful withdrawals add up to {sum(taken)}, so {start} - {sum(taken)} = "
+            f"{start - sum(taken)} should be left, but the balance is {final}: a withdrawal "
+            "returned True without taking the money, or an update was lost. Hold the lock from "
+            f"the check until the balance is written. {_seed()}"
+        )
 
 
 # --- the lock must be released when the body raises --------------------------
@@ -236,6 +245,7 @@ def _check_raising_calls(acc, expected, cases):
         _still_usable(acc, expected, what)
 
 
+@pytest.mark.lesson
 def test_lock_is_released_when_deposit_raises():
     _check_raising_calls(Account(100), 100, [
         ("deposit", RaisingAmount(5),
@@ -245,6 +255,7 @@ def test_lock_is_released_when_deposit_raises():
     ])
 
 
+@pytest.mark.lesson
 def test_lock_is_released_when_withdraw_raises():
     _check_raising_calls(Account(100), 100, [
         ("withdraw", RaisingAmount(5),
@@ -302,6 +313,7 @@ class GatedAmount(int):
         return GatedAmount(-int(self), self.door)
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(30)
 @pytest.mark.parametrize("method", ["deposit", "withdraw"])
 def test_accounts_do_not_share_one_lock(method):

@@ -19,8 +19,9 @@ from lock_with import synchronized
 
 from grader.testing import (
     DeadlineExceeded,
+    RaceFound,
+    base_seed,
     call_with_deadline,
-    current_seed,
     inject_switches,
     run_in_threads,
     start_call,
@@ -61,6 +62,7 @@ class Gate:
 # --- plain behaviour ----------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_keeps_name_and_docstring():
     def transfer_funds(src, dst, amount=1):
         """Move ``amount`` from src to dst."""
@@ -86,6 +88,7 @@ def test_keeps_name_and_docstring():
         )
 
 
+@pytest.mark.lesson
 def test_given_lock_is_the_one_held():
     lk = threading.Lock()
 
@@ -109,6 +112,7 @@ def test_given_lock_is_the_one_held():
 # --- one lock per decorated function, shared by its calls ---------------------------
 
 
+@pytest.mark.lesson
 def test_new_lock_per_function_keeps_out_concurrent_calls():
     state = {"value": 0}
 
@@ -130,16 +134,18 @@ def test_new_lock_per_function_keeps_out_concurrent_calls():
         run_in_threads([work(n) for n in (1, 10, 100, 1000)], timeout=20,
                        what="the threads calling one decorated function")
     expected = per_thread * 1111
-    assert state["value"] == expected, (
-        f"4 threads called one function decorated with @synchronized() {per_thread} times "
-        f"each; its read-modify-write should have given {expected}, got "
-        f"{state['value']}: updates were lost, so calls ran at the same time. All calls of "
-        "one decorated function must share ONE lock: make it once, when the function is "
-        "decorated (in the decorator, outside the wrapper), not in every call. "
-        f"(thread switches injected with seed {current_seed()})"
-    )
+    if state["value"] != expected:
+        raise RaceFound(
+            f"4 threads called one function decorated with @synchronized() {per_thread} times "
+            f"each; its read-modify-write should have given {expected}, got "
+            f"{state['value']}: updates were lost, so calls ran at the same time. All calls of "
+            "one decorated function must share ONE lock: make it once, when the function is "
+            "decorated (in the decorator, outside the wrapper), not in every call. "
+            f"(thread switches injected with seed {base_seed()})"
+        )
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(30)
 def test_second_call_waits_for_the_first():
     gate = Gate()
@@ -177,6 +183,7 @@ def test_second_call_waits_for_the_first():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(30)
 def test_different_functions_have_different_locks():
     gate = Gate()
@@ -210,6 +217,7 @@ def test_different_functions_have_different_locks():
     assert got == "quick", f"quick() should return 'quick', got {got!r}"
 
 
+@pytest.mark.lesson
 @pytest.mark.timeout_s(30)
 def test_functions_sharing_a_lock_exclude_each_other():
     lk = threading.Lock()
@@ -279,6 +287,7 @@ HELD_AFTER_RAISE = (
 )
 
 
+@pytest.mark.lesson
 def test_lock_released_after_an_exception():
     risky = _decorate(_raise_then_work())
     _check_propagated(start_call(risky, True).raised("the call that raised"))
@@ -291,6 +300,7 @@ def test_lock_released_after_an_exception():
     assert got == "fine", f"the next call should return 'fine', got {got!r}"
 
 
+@pytest.mark.lesson
 def test_given_lock_released_after_an_exception():
     lk = threading.Lock()
     risky = _decorate(_raise_then_work(), lk)

@@ -125,6 +125,7 @@ def test_round_trip(pair, obj):
     recv_expecting(b, obj, f"after send_msg(a, {short(obj)})")
 
 
+@pytest.mark.lesson
 def test_big_message(pair):
     a, b = pair
     big = bytes(range(256)) * 8192  # 2 MB: far more than the socket buffer holds
@@ -134,6 +135,7 @@ def test_big_message(pair):
     sender.finish("send_msg(a, <2 MB>)", deadline=DEADLINE)
 
 
+@pytest.mark.lesson
 def test_one_byte_per_recv(pair):
     a, b = pair
     objs = [{"id": 1, "text": "first"}, list(range(50)), "third"]
@@ -148,6 +150,7 @@ def test_one_byte_per_recv(pair):
         recv(slow)
 
 
+@pytest.mark.lesson
 def test_two_messages_in_one_read(pair):
     a, b = pair
     send(a, "one")
@@ -158,6 +161,7 @@ def test_two_messages_in_one_read(pair):
                                   "recv_msg that reads more than one message loses it)")
 
 
+@pytest.mark.lesson
 def test_partial_send(pair):
     a, b = pair
     obj = {"payload": "x" * 200, "n": list(range(20))}
@@ -202,6 +206,7 @@ def test_end_before_any_message_is_eof(pair):
                 "raising EOFError (recv returns b\"\" at the end of the stream)", pytrace=False)
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("where", ["header", "payload"])
 def test_cut_message_is_an_error(pair, where):
     a, b = pair

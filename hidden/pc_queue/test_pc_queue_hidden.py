@@ -17,6 +17,7 @@ from pc_queue import parallel_map_threads
 from grader.testing import (
     DeadlineExceeded,
     call_with_deadline,
+    is_test_call,
     wait_until,
     wait_until_blocked,
 )
@@ -66,6 +67,7 @@ def _baseline():
 # --- results --------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_results_in_input_order():
     items = list(range(12))
     last_started = threading.Event()
@@ -89,6 +91,7 @@ def test_results_in_input_order():
     _assert_no_thread_left(before, "after a call returned")
 
 
+@pytest.mark.lesson
 def test_default_n_workers_and_any_iterable():
     before = _baseline()
     got = _run(lambda x: x + 1, (x for x in range(20)))
@@ -98,12 +101,14 @@ def test_default_n_workers_and_any_iterable():
     _assert_no_thread_left(before, "after a call returned")
 
 
+@pytest.mark.lesson
 def test_empty_items():
     before = _baseline()
     assert _run(lambda x: x, [], n_workers=3) == [], "no items: expected []"
     _assert_no_thread_left(before, "after a call with no items")
 
 
+@pytest.mark.lesson
 def test_more_workers_than_items():
     before = _baseline()
     got = _run(str, [1, 2], n_workers=6)
@@ -114,6 +119,7 @@ def test_more_workers_than_items():
 # --- real worker threads ------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_several_workers_run_func():
     ran_in = []
     names = set()
@@ -134,7 +140,7 @@ def test_several_workers_run_func():
     got = _run(func, list(range(10)), n_workers=3)
     assert got == [-x for x in range(10)]
     threads = set(ran_in)
-    in_caller = any(name.startswith("deadline:") for name in names)
+    in_caller = any(is_test_call(name) for name in names)
     assert len(threads) >= 2, (
         "with n_workers=3 every call of func ran in one and the same thread"
         f"{' (the calling thread)' if in_caller else ''}, although item 0 waited for "
@@ -148,6 +154,7 @@ def test_several_workers_run_func():
     _assert_no_thread_left(before, "after a call returned")
 
 
+@pytest.mark.lesson
 def test_workers_wait_for_late_items():
     # The items come from a generator that holds back items 0 and 2 until every
     # thread started so far is idle: blocked (waiting in q.get(), as a worker
@@ -180,6 +187,7 @@ def test_workers_wait_for_late_items():
 # --- exceptions -------------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_first_exception_is_reraised():
     first_raised = threading.Event()
 
@@ -210,6 +218,7 @@ def test_first_exception_is_reraised():
     _assert_no_thread_left(before, "after a call that re-raised an exception")
 
 
+@pytest.mark.lesson
 def test_exception_in_every_call():
     def func(x):
         raise RuntimeError(f"no {x}")

@@ -58,6 +58,7 @@ CASES = [(0, 1), (0, 2), (1, 1), (1, 2), (1, 4), (2, 3), (3, 2), (5, 2), (7, 3),
          (10, 4), (11, 5), (99, 2), (100, 1), (97, 4), (1000, 3), (12345, 7)]
 
 
+@pytest.mark.lesson
 def test_exact_sums():
     wrong = []
     for n, workers in CASES:
@@ -73,12 +74,14 @@ def test_exact_sums():
         "when n is smaller than workers, or 0.")
 
 
+@pytest.mark.lesson
 def test_default_workers():
     assert call_with_deadline(parallel_sum_of_squares, 1001, deadline=DEADLINE,
                               what="parallel_sum_of_squares(1001)") == expected(1001), (
         "parallel_sum_of_squares(n) should use workers=2 by default")
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", ["fork", "spawn", "forkserver"], indirect=True)
 def test_under_start_method(start_method):
     for n, workers in [(1001, 3), (1, 2)]:
@@ -93,6 +96,7 @@ def children_cpu() -> float:
     return t.children_user + t.children_system
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", ["fork", "spawn"], indirect=True)
 def test_work_runs_in_child_processes(start_method, started):
     before = set(multiprocessing.active_children())

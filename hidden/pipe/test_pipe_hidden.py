@@ -92,6 +92,7 @@ def assert_children_gone(made, what: str) -> None:
 
 # ---------------------------------------------------------------- start methods
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_pipe_sum_under_start_method(start_method, started):
     items = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9]
@@ -102,6 +103,7 @@ def test_pipe_sum_under_start_method(start_method, started):
 
 # ---------------------------------------------------------------- data, not sentinels
 
+@pytest.mark.lesson
 def test_sentinel_like_values_are_data(started):
     items = []
     for i, value in enumerate(SENTINEL_LIKE):
@@ -111,6 +113,7 @@ def test_sentinel_like_values_are_data(started):
     check_result(run_pipe_sum(items, what), items, what)
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("value", [None, 0, -1, "STOP"])
 def test_sentinel_like_value_first(value, started):
     items = [value, 1, 2, 3]
@@ -118,11 +121,13 @@ def test_sentinel_like_value_first(value, started):
     check_result(run_pipe_sum(items, what), items, what)
 
 
+@pytest.mark.lesson
 def test_empty_input(started):
     check_result(run_pipe_sum([], "pipe_sum([])"), [], "pipe_sum([])")
     assert_children_gone(started, "pipe_sum([])")
 
 
+@pytest.mark.lesson
 def test_many_items_from_a_generator(started):
     n = 30_000  # several times a pipe's buffer: the consumer must read while the parent sends
     what = f"pipe_sum(iter(range({n})))"

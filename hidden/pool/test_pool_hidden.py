@@ -113,6 +113,7 @@ def test_compute_digest_big_file(tmp_path):
 
 # ---------------------------------------------------------------- digest_tree
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_digest_tree_under_start_method(tmp_path, start_method):
     tree = make_tree(tmp_path)
@@ -134,6 +135,7 @@ def test_digest_tree_empty_folder(tmp_path):
     )
 
 
+@pytest.mark.lesson
 def test_digest_tree_uses_func(tmp_path):
     tree = make_tree(tmp_path)
     got = normalised(run_digest_tree(str(tmp_path), workers=2, func=timed_digest))
@@ -173,6 +175,7 @@ def timed_runs(timed_outcome) -> list[Ran]:
     return runs
 
 
+@pytest.mark.lesson
 def test_tasks_run_in_worker_processes(timed_outcome):
     runs = timed_runs(timed_outcome)
     me = os.getpid()
@@ -185,6 +188,7 @@ def test_tasks_run_in_worker_processes(timed_outcome):
     )
 
 
+@pytest.mark.lesson
 def test_tasks_run_in_parallel(timed_outcome):
     runs = timed_runs(timed_outcome)
     overlap = max_overlap(runs)
@@ -205,6 +209,7 @@ def test_tasks_run_in_parallel(timed_outcome):
 
 # ---------------------------------------------------------------- cleanup
 
+@pytest.mark.lesson
 def test_pool_is_closed_after_return(tmp_path, monkeypatch):
     made: list[mp_pool.Pool] = []
     original_init = mp_pool.Pool.__init__

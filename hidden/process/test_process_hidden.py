@@ -117,6 +117,7 @@ def test_run_called_directly_counts_down():
         f"called directly here it put {items}")
 
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_child_puts_its_pid_and_countdown(start_method):
     q = multiprocessing.Queue()
@@ -140,12 +141,14 @@ def test_child_puts_its_pid_and_countdown(start_method):
 
 # ---------------------------------------------------------------- run_countdowns
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_run_countdowns_under_start_method(start_method):
     counts = [3, 1, 4]
     check_result(countdowns(counts, start_method), counts, start_method)
 
 
+@pytest.mark.lesson
 def test_run_countdowns_one_process():
     check_result(countdowns([6], "default"), [6], "default")
 
@@ -154,6 +157,7 @@ def test_run_countdowns_one_process():
 # lock (held by the other child's blocked feeder) instead of writing into the full
 # pipe, and the grader, which recognises the stuck join from the joined child's
 # stack, would only see the hang at the deadline.
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", ["fork", "spawn"], indirect=True)
 def test_large_count_does_not_hang(start_method):
     counts = [BIG]

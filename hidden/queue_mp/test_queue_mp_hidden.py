@@ -76,6 +76,7 @@ def assert_workers_gone(made, what: str) -> None:
 
 # ---------------------------------------------------------------- start methods, order
 
+@pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_results_in_input_order(start_method, started):
     jobs = [(0.3, "a"), (0.0, "b"), (0.15, "c"), (0.0, "d"), (0.05, "e"), (0.0, "f"),
@@ -93,6 +94,7 @@ def test_results_in_input_order(start_method, started):
     assert_workers_gone(started, what)
 
 
+@pytest.mark.lesson
 def test_n_workers_processes_share_the_work(started):
     items = [0.15] * 9  # 1.35 s in one process, under a second shared by three
     what = "process_all([0.15] * 9, hold, n_workers=3)"
@@ -116,6 +118,7 @@ def test_n_workers_processes_share_the_work(started):
     assert_workers_gone(started, what)
 
 
+@pytest.mark.lesson
 def test_one_worker_does_not_do_everything(started):
     items = [0.2] * 6  # 1.2 s in one process
     what = "process_all([0.2] * 6, hold)"
@@ -132,6 +135,7 @@ def test_one_worker_does_not_do_everything(started):
 
 # ---------------------------------------------------------------- results not lost
 
+@pytest.mark.lesson
 def test_no_result_lost(started):
     what = "process_all(range(4), slow_to_send)"
     try:
@@ -147,6 +151,7 @@ def test_no_result_lost(started):
     assert_workers_gone(started, what)
 
 
+@pytest.mark.lesson
 def test_no_task_lost_while_the_queue_looks_empty(started):
     """Each item takes 0.2 s to be pickled by the task queue's feeder thread, so
     the workers, started first, find the queue empty although tasks are coming."""
@@ -163,6 +168,7 @@ def test_no_task_lost_while_the_queue_looks_empty(started):
 
 # ---------------------------------------------------------------- errors
 
+@pytest.mark.lesson
 def test_handler_exception_is_reraised(started):
     what = "process_all(range(6), fail_on)"
     with pytest.raises(Exception) as info:  # noqa: PT011 - the type is checked below
@@ -176,6 +182,7 @@ def test_handler_exception_is_reraised(started):
     assert_workers_gone(started, what)
 
 
+@pytest.mark.lesson
 def test_error_does_not_stop_the_other_tasks(started):
     what = "process_all([3, 0, 1, 2], fail_on, n_workers=1)"
     with pytest.raises(ValueError):
@@ -185,6 +192,7 @@ def test_error_does_not_stop_the_other_tasks(started):
     assert got == [0, 1, 4], f"a later process_all([0, 1, 2], square) returned {got!r}"
 
 
+@pytest.mark.lesson
 def test_empty_items(started):
     what = "process_all([], square)"
     got = run_process_all([], square, what)

@@ -8,10 +8,11 @@ every run. A counter whose read-modify-write holds one shared lock never loses
 an update, whatever the switches.
 """
 
+import pytest
 import race
 from race import Counter
 
-from grader.testing import current_seed, inject_switches, run_in_threads
+from grader.testing import RaceFound, base_seed, inject_switches, run_in_threads
 
 THREADS = 4
 OPS = 300  # per thread: the traced code runs about 12x slower, keep it small
@@ -33,10 +34,11 @@ def _lost(what, expected, got):
     return (
         f"{what}: expected the value {expected}, got {got} "
         f"({abs(expected - got)} off). {HINT} "
-        f"(thread switches injected with seed {current_seed()})"
+        f"(thread switches injected with seed {base_seed()})"
     )
 
 
+@pytest.mark.lesson
 def test_increments_from_many_threads():
     c = Counter()
 
@@ -46,10 +48,12 @@ def test_increments_from_many_threads():
 
     _run_with_switches([work] * THREADS, "the incrementing threads")
     expected = THREADS * OPS
-    assert c.value == expected, _lost(
-        f"{THREADS} threads each called increment() {OPS} times", expected, c.value)
+    if c.value != expected:
+        raise RaceFound(_lost(
+            f"{THREADS} threads each called increment() {OPS} times", expected, c.value))
 
 
+@pytest.mark.lesson
 def test_decrements_from_many_threads():
     c = Counter()
 
@@ -59,11 +63,13 @@ def test_decrements_from_many_threads():
 
     _run_with_switches([work] * THREADS, "the decrementing threads")
     expected = -THREADS * OPS
-    assert c.value == expected, _lost(
-        f"{THREADS} threads each called decrement() {OPS} times (is decrement locked "
-        "too?)", expected, c.value)
+    if c.value != expected:
+        raise RaceFound(_lost(
+            f"{THREADS} threads each called decrement() {OPS} times (is decrement locked "
+            "too?)", expected, c.value))
 
 
+@pytest.mark.lesson
 def test_mixed_increments_and_decrements():
     c = Counter()
     # Big increments, small decrements: the lost updates can never cancel out
@@ -81,12 +87,14 @@ def test_mixed_increments_and_decrements():
     _run_with_switches([incrementer, decrementer] * (THREADS // 2),
                        "the incrementing and decrementing threads")
     expected = (THREADS // 2) * OPS * (big - small)
-    assert c.value == expected, _lost(
-        f"{THREADS // 2} threads each called increment({big}) and {THREADS // 2} threads "
-        f"decrement({small}), {OPS} times each; increment and decrement must use the "
-        "same lock", expected, c.value)
+    if c.value != expected:
+        raise RaceFound(_lost(
+            f"{THREADS // 2} threads each called increment({big}) and {THREADS // 2} threads "
+            f"decrement({small}), {OPS} times each; increment and decrement must use the "
+            "same lock", expected, c.value))
 
 
+@pytest.mark.lesson
 def test_increments_of_different_sizes():
     c = Counter()
     steps = (1, 2, 5, 7)
@@ -99,9 +107,10 @@ def test_increments_of_different_sizes():
 
     _run_with_switches([work(step) for step in steps], "the threads")
     expected = sum(step * OPS for step in steps)
-    assert c.value == expected, _lost(
-        f"4 threads called increment(step) {OPS} times each, with step 1, 2, 5 and 7",
-        expected, c.value)
+    if c.value != expected:
+        raise RaceFound(_lost(
+            f"4 threads called increment(step) {OPS} times each, with step 1, 2, 5 and 7",
+            expected, c.value))
 
 
 def test_separate_counters_in_parallel():
@@ -116,9 +125,10 @@ def test_separate_counters_in_parallel():
 
     _run_with_switches([work(c) for c in counters], "the threads")
     values = [c.value for c in counters]
-    assert values == [OPS] * THREADS, (
-        f"{THREADS} threads each updated their own counter ({OPS} x increment(2) and "
-        f"decrement()); every counter should read {OPS}, got {values}. Counters must "
-        "not share state: keep the value on `self`. "
-        f"(thread switches injected with seed {current_seed()})"
-    )
+    if values != [OPS] * THREADS:
+        raise RaceFound(
+            f"{THREADS} threads each updated their own counter ({OPS} x increment(2) and "
+            f"decrement()); every counter should read {OPS}, got {values}. Counters must "
+            "not share state: keep the value on `self`. "
+            f"(thread switches injected with seed {base_seed()})"
+        )

@@ -14,13 +14,15 @@
 
 import threading
 
+import pytest
 import rlock
 from rlock import SafeCounter
 
 from grader.testing import (
     DeadlineExceeded,
+    RaceFound,
+    base_seed,
     call_with_deadline,
-    current_seed,
     inject_switches,
     run_in_threads,
     start_call,
@@ -52,6 +54,7 @@ def _value(c):
 # --- the methods call each other under the lock ------------------------------
 
 
+@pytest.mark.lesson
 def test_incr_returns():
     c = SafeCounter()
     _call(c.incr, what="incr()")
@@ -59,12 +62,14 @@ def test_incr_returns():
     assert _value(c) == 2, f"a new counter incremented twice should read 2, got {_value(c)}"
 
 
+@pytest.mark.lesson
 def test_decr_returns():
     c = SafeCounter()
     _call(c.decr, what="decr()")
     assert _value(c) == -1, f"a new counter decremented once should read -1, got {_value(c)}"
 
 
+@pytest.mark.lesson
 def test_add_many_returns():
     c = SafeCounter()
     _call(c.add, 10, what="add(10)")
@@ -78,6 +83,7 @@ def test_add_many_returns():
     )
 
 
+@pytest.mark.lesson
 def test_incr_and_decr_call_add_under_the_lock():
     """incr() and decr() call add() while holding the lock (the task says so,
     and it is why the lock must be reentrant): while add() runs for incr(),
@@ -118,6 +124,7 @@ def test_incr_and_decr_call_add_under_the_lock():
 # --- no lost updates -------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_concurrent_incr_and_decr_lose_nothing():
     c = SafeCounter()
     per_thread = 200
@@ -139,12 +146,13 @@ def test_concurrent_incr_and_decr_lose_nothing():
                        what="the threads calling incr(), decr() and add(3)")
     expected = 2 * per_thread - per_thread // 2 + 3 * (per_thread // 2)
     got = _value(c)
-    assert got == expected, (
-        f"two threads called incr() {per_thread} times, one decr() {per_thread // 2} times "
-        f"and one add(3) {per_thread // 2} times: expected {expected}, got {got}. Updates "
-        "were lost: hold the counter's one lock around every read-modify-write. "
-        f"(thread switches injected with seed {current_seed()})"
-    )
+    if got != expected:
+        raise RaceFound(
+            f"two threads called incr() {per_thread} times, one decr() {per_thread // 2} times "
+            f"and one add(3) {per_thread // 2} times: expected {expected}, got {got}. Updates "
+            "were lost: hold the counter's one lock around every read-modify-write. "
+            f"(thread switches injected with seed {base_seed()})"
+        )
 
 
 # --- batches are atomic ----------------------------------------------------------
@@ -153,6 +161,7 @@ def test_concurrent_incr_and_decr_lose_nothing():
 BATCH = [3, -1, -1, -1]  # adds up to 0: before and after a batch the counter reads 0
 
 
+@pytest.mark.lesson
 def test_batch_is_atomic_at_every_item():
     """After each item that add_many() adds through add(), a reader thread
     takes a snapshot: it must wait for the batch to end, or see it all."""
@@ -192,6 +201,7 @@ def test_batch_is_atomic_at_every_item():
         assert _value(c) == 0
 
 
+@pytest.mark.lesson
 def test_reader_never_sees_a_partial_batch():
     c = SafeCounter()
     batches = 150
@@ -214,11 +224,12 @@ def test_reader_never_sees_a_partial_batch():
     with inject_switches(rlock, probability=0.05):
         run_in_threads([writer, reader], timeout=20,
                        what="a thread adding batches and a thread reading snapshots")
-    assert not seen, (
-        f"one thread called add_many({BATCH}) {batches} times (each batch adds up to 0) "
-        f"while another took snapshots: every snapshot should be 0, but {len(seen)} were "
-        f"not (e.g. {seen[0]}): the reader saw a batch half done. Hold the lock around "
-        "the whole loop of add_many(), and take it in snapshot() too. "
-        f"(thread switches injected with seed {current_seed()})"
-    )
+    if seen:
+        raise RaceFound(
+            f"one thread called add_many({BATCH}) {batches} times (each batch adds up to 0) "
+            f"while another took snapshots: every snapshot should be 0, but {len(seen)} were "
+            f"not (e.g. {seen[0]}): the reader saw a batch half done. Hold the lock around "
+            "the whole loop of add_many(), and take it in snapshot() too. "
+            f"(thread switches injected with seed {base_seed()})"
+        )
     assert _value(c) == 0

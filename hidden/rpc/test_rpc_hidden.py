@@ -114,6 +114,7 @@ def remote(port, name, *args):
 
 # ---------------------------------------------------------------- the basics
 
+@pytest.mark.lesson
 def test_serve_in_background_returns_at_once(serving):
     server, port = start({"add": add})
     try:
@@ -122,6 +123,7 @@ def test_serve_in_background_returns_at_once(serving):
         stop(server)
 
 
+@pytest.mark.lesson
 def test_calls_reach_the_functions(serving):
     server, port = start({"add": add, "echo": echo, "shout": shout})
     try:
@@ -153,6 +155,7 @@ def test_server_listens_on_loopback(serving):
 
 # ---------------------------------------------------------------- pitfalls
 
+@pytest.mark.lesson
 def test_two_servers_at_once(serving):
     servers = []
     try:
@@ -176,6 +179,7 @@ def test_two_servers_at_once(serving):
             stop(server)
 
 
+@pytest.mark.lesson
 def test_server_thread_is_daemon(serving):
     """Called from a plain (non-daemon) thread, so the daemon flag is not inherited."""
     before = set(threading.enumerate())
@@ -215,6 +219,7 @@ def test_server_thread_is_daemon(serving):
         stop(server)
 
 
+@pytest.mark.lesson
 def test_shutdown_stops_the_server(serving):
     before = set(threading.enumerate())
     server, port = start({"echo": echo})

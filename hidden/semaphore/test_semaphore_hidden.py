@@ -13,9 +13,10 @@ from semaphore import Mailbox
 
 from grader.testing import (
     DeadlineExceeded,
+    RaceFound,
+    base_seed,
     busy_cpu_ratio,
     call_with_deadline,
-    current_seed,
     inject_switches,
     run_in_threads,
     start_call,
@@ -46,6 +47,7 @@ def post_all(mb, items):
 # --- every post is kept ------------------------------------------------------------
 
 
+@pytest.mark.lesson
 def test_posts_before_waits_keep_every_item():
     mb = Mailbox()
     items = ["a", "b", "c", "d"]
@@ -66,6 +68,7 @@ def test_posts_before_waits_keep_every_item():
     )
 
 
+@pytest.mark.lesson
 def test_interleaved_posts_and_waits_fifo():
     mb = Mailbox()
     post_all(mb, [1])
@@ -84,6 +87,7 @@ def test_interleaved_posts_and_waits_fifo():
 # --- signals must not merge (an Event is not a counter) -----------------------------
 
 
+@pytest.mark.lesson
 def test_two_posts_then_two_waits():
     mb = Mailbox()
     post_all(mb, ["x", "y"])
@@ -97,6 +101,7 @@ def test_two_posts_then_two_waits():
     )
 
 
+@pytest.mark.lesson
 def test_two_posts_then_two_timed_waits():
     mb = Mailbox()
     post_all(mb, ["x", "y"])
@@ -199,12 +204,13 @@ def test_many_posters_and_waiters():
                        what=f"{posters} posting and {waiters} waiting threads")
     flat = [x for part in got for x in part]
     expected = sorted((k, i) for k in range(posters) for i in range(per_thread))
-    assert sorted(flat) == expected, (
-        f"{posters} threads posted {len(expected)} items and {waiters} threads took "
-        f"{len(flat)}, but items were lost or taken twice (thread switches injected with "
-        f"seed {current_seed()}). Change the items under a lock, or use deque's append and "
-        "popleft, which are safe on their own."
-    )
+    if sorted(flat) != expected:
+        raise RaceFound(
+            f"{posters} threads posted {len(expected)} items and {waiters} threads took "
+            f"{len(flat)}, but items were lost or taken twice (thread switches injected with "
+            f"seed {base_seed()}). Change the items under a lock, or use deque's append and "
+            "popleft, which are safe on their own."
+        )
     for part in got:
         for k in range(posters):
             mine = [i for (p, i) in part if p == k]
@@ -214,6 +220,7 @@ def test_many_posters_and_waiters():
 # --- no busy-waiting ---------------------------------------------------------------
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_wait_does_not_busy_wait():
     mb = Mailbox()
@@ -225,6 +232,7 @@ def test_wait_does_not_busy_wait():
     )
 
 
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_timed_wait_does_not_busy_wait():
     mb = Mailbox()

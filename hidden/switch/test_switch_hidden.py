@@ -54,6 +54,7 @@ def enter(cm):
                     pytrace=False)
 
 
+@pytest.mark.lesson
 def test_interval_set_inside_the_block(keep_interval):
     cm = use(0.0123)
     enter(cm)
@@ -67,6 +68,7 @@ def test_interval_set_inside_the_block(keep_interval):
     )
 
 
+@pytest.mark.lesson
 def test_interval_restored_after_the_block(keep_interval):
     sys.setswitchinterval(0.0077)
     cm = use(0.02)
@@ -79,6 +81,7 @@ def test_interval_restored_after_the_block(keep_interval):
     )
 
 
+@pytest.mark.lesson
 def test_interval_restored_after_an_exception(keep_interval):
     sys.setswitchinterval(0.0066)
 
@@ -103,6 +106,7 @@ def test_interval_restored_after_an_exception(keep_interval):
     )
 
 
+@pytest.mark.lesson
 def test_nested_blocks(keep_interval):
     sys.setswitchinterval(0.004)
     with use(0.01):
