@@ -20,6 +20,7 @@ in a process with no listener (a multiprocessing worker) it is written to
 from __future__ import annotations
 
 import _thread
+import contextlib
 import json
 import os
 import sys
@@ -257,14 +258,45 @@ def check() -> None:
 
 
 LOOP_CPU = 2.0  # CPU seconds a call the test waits for may spin in the student's code
+LOOP_CPU_AGAIN = 0.5  # ... in a loop an earlier test of the run found endless already
 _loop_start: dict[int, float] = {}  # harness wait serial -> the called thread's CPU then
+_known_loops: set[str] | None = None  # "file:function" of the endless loops found in this run
+
+
+def _loops_file() -> str | None:
+    run_dir = os.environ.get("GRADER_RUN_DIR")
+    return os.path.join(run_dir, "endless-loops.txt") if run_dir else None
+
+
+def _known() -> set[str]:
+    """The endless loops earlier tests found, in this child or an earlier one
+    (after a hang the rest of the tests run in a fresh child)."""
+    global _known_loops
+    if _known_loops is None:
+        path, _known_loops = _loops_file(), set()
+        try:
+            with open(path or "", encoding="utf-8") as f:
+                _known_loops.update(line.strip() for line in f if line.strip())
+        except OSError:
+            pass
+    return _known_loops
+
+
+def _remember(key: str) -> None:
+    _known().add(key)
+    path = _loops_file()
+    if path:
+        with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as f:
+            f.write(key + "\n")
 
 
 def _endless_loop() -> Diagnosis | None:
     """A call of the student's code that the test waits for, and that has run
     ``LOOP_CPU`` seconds of CPU in the student's own code without returning: an
     endless loop (or a wait that spins). Found by its CPU, not by the clock, so
-    a busy machine changes nothing; reported long before the test's deadline."""
+    a busy machine changes nothing; reported long before the test's deadline.
+    A loop an earlier test found is known again after ``LOOP_CPU_AGAIN``: the
+    later tests that call the same function are not each waited out."""
     from grader.runner.stacks import thread_cpu
 
     for wait in list(state.harness.values()):
@@ -272,22 +304,30 @@ def _endless_loop() -> Diagnosis | None:
         if thread is None or thread.ident is None or not thread.is_alive():
             continue
         cpu = thread_cpu(thread.ident)
-        first = _loop_start.setdefault(wait.serial, cpu)
-        if cpu - first < LOOP_CPU:
+        spent = cpu - _loop_start.setdefault(wait.serial, cpu)
+        if spent < LOOP_CPU_AGAIN:
             continue
         frame = sys._current_frames().get(thread.ident)
         inner = naming.user_frames(frame)
         if not inner or not naming.is_student_file(inner[0].f_code.co_filename,
                                                     state.student_dir):
             continue  # spinning in the test's own code (its work function), not the student's
+        key = f"{os.path.basename(inner[0].f_code.co_filename)}:{inner[0].f_code.co_name}"
+        again = key in _known()
+        if spent < LOOP_CPU and not again:
+            continue
         _loop_start[wait.serial] = float("inf")  # said once
+        _remember(key)
         namer = explain.Namer(sys._current_frames(), state.student_dir)
         entry = explain.thread_entry(thread.ident, namer, None)
         where = entry.frames[-1] if entry.frames else None
         at = (f" at line {where.line} of {where.file} (in {where.function})" if where else "")
+        what = (f"is in the endless loop an earlier test found{at}, and ran {spent:.1f} s of "
+                "CPU there without returning" if again else
+                f"has run {LOOP_CPU:g} s of CPU in your code without returning{at}")
         return Diagnosis(Status.TIMEOUT, (
-            f"{thread.name} has run {LOOP_CPU:g} s of CPU in your code without returning"
-            f"{at}: an endless loop, or a wait that keeps checking instead of blocking."),
+            f"{thread.name} {what}: an endless loop, or a wait that keeps checking instead "
+            "of blocking."),
             (entry,), advice=("Make the loop end: check its condition. To wait for "
                               "something, block (a Condition, an Event, a Queue's get()) "
                               "instead of checking again and again."))

@@ -98,8 +98,9 @@ def explain(status: Status, ex: ExerciseResult | None = None,
     the exercise's slug filled in."""
     base = EXPLAIN.get(status, EXPLAIN[Status.FAILED])
     diagnosis = test.diagnosis if test is not None else None
-    if status is Status.DEADLOCK and diagnosis is not None and len(diagnosis.threads) == 1:
-        base = SELF_DEADLOCK
+    if status is Status.DEADLOCK and diagnosis is not None and len(diagnosis.threads) == 1 \
+            and any(held in diagnosis.threads[0].waits for held in diagnosis.threads[0].holds):
+        base = SELF_DEADLOCK  # it waits for a lock it holds
     slug = ex.slug if ex else "SLUG"
     return Explanation(*(text.replace("SLUG", slug)
                          for text in (base.happened, base.expected, base.to_try)))
