@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
 comma := ,
 
-.PHONY: venv browser demo test lint validate stress bench bench-class clean
+.PHONY: venv browser demo test lint validate stress spread together bench bench-class clean
 
 $(STAMP): pyproject.toml
 	@command -v bwrap >/dev/null || (command -v apt-get >/dev/null && \
@@ -54,6 +54,14 @@ stress: venv
 bench: venv
 	$(PY) bench/grade_bench.py
 	$(PY) bench/diagnostics_bench.py
+
+## spread: every wrong answer graded 5 times, the spread of each score (must be 0);
+## together: the sample class graded 3 times at once beside 2 CPU hogs, against alone
+spread: venv
+	$(PY) bench/spread.py $(if $(ONLY),--only $(ONLY))
+
+together: venv
+	$(PY) bench/together.py
 
 ## bench-class: a generated class of 100 students, graded in parallel (takes a while;
 ## STUDENTS=N to size it, NO_SANDBOX=1 for the warm, unsandboxed runs)

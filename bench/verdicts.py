@@ -57,13 +57,15 @@ def wrong_class(course: Course, into: Path) -> dict[str, list[Submission]]:
     return found
 
 
-def grade_all(course: Course, jobs: int) -> dict[str, dict]:
+def grade_all(course: Course, jobs: int, class_only: bool = False) -> dict[str, dict]:
     options = Options(sandbox=False)
     with tempfile.TemporaryDirectory(prefix="verdicts-") as scratch:
         out = Path(scratch) / "out"
         graded = ClassGrading(course, find_submissions(CLASS), list(course.exercises.values()),
                               options, out / "class", jobs=jobs)
         data = {"class": summary(graded.run())}
+        if class_only:
+            return data
         wrong: dict[str, dict] = {}
         for slug, submissions in wrong_class(course, Path(scratch) / "wrong").items():
             grading = ClassGrading(course, submissions, [course.exercises[slug]], options,
@@ -98,11 +100,13 @@ def main() -> int:
     parser.add_argument("--out", required=True, help="the JSON file to write")
     parser.add_argument("--compare", help="a JSON file written before, to compare with")
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--class-only", action="store_true",
+                        help="the sample class only, not the wrong answers")
     args = parser.parse_args()
     start = time.monotonic()
-    data = grade_all(load_course(ROOT), args.jobs)
+    data = grade_all(load_course(ROOT), args.jobs, args.class_only)
     Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    cases = sum(len(v) for v in data["wrong"].values()) + sum(len(v) for v in
+    cases = sum(len(v) for v in data.get("wrong", {}).values()) + sum(len(v) for v in
                                                                data["class"].values())
     print(f"{cases} graded exercises written to {args.out} in {time.monotonic() - start:.0f} s")
     if args.compare:

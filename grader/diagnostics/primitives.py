@@ -16,9 +16,10 @@ import itertools
 import os
 import sys
 import threading
+import time
 from typing import Any
 
-from grader.diagnostics import naming, state
+from grader.diagnostics import naming, state, turns
 from grader.diagnostics.lockorder import Edge
 
 _allocate = _thread.allocate_lock
@@ -74,13 +75,36 @@ def _forget_held(owner: int | None, lock: Any) -> None:
                 break
 
 
+def _take_in_turn(take: Any, wait: state.Wait, timeout: float) -> bool | None:
+    """For a thread taking turns (:mod:`turns`): try ``take()`` (never
+    blocking) each time it has the turn, handing the turn on while it cannot;
+    None for any other thread (or when the turns stop): it blocks for real."""
+    mine = turns.current()
+    if mine is None or state.starting.get(_get_ident()) is not None:
+        return None  # (Thread.start waits for its new thread with the turn kept)
+    members, me = mine
+    deadline = None if timeout < 0 else time.monotonic() + timeout
+    while True:
+        if take():
+            return True
+        members.block(me, turns.can_go(wait))
+        if not members.resume(me, deadline, back=False):
+            if members.off:
+                return None
+            members.block(me, None)  # the time is up: go on when it is its turn
+            members.resume(me)
+            return bool(take())
+
+
 def _blocking_acquire(lock: Any, me: int, timeout: float, acquire: Any) -> bool:
     """Acquire, recording the wait if it has to block."""
     if acquire(False):
         return True
-    state.waits[me] = state.Wait("lock", lock, timeout >= 0, frame=sys._getframe(2))
+    wait = state.Wait("lock", lock, timeout >= 0, frame=sys._getframe(2))
+    state.waits[me] = wait
     try:
-        return acquire(True, timeout)
+        got = _take_in_turn(lambda: acquire(False), wait, timeout)
+        return acquire(True, timeout) if got is None else got
     finally:
         state.waits.pop(me, None)
 
@@ -190,8 +214,10 @@ class TrackedRLock:
 
     def _acquire_restore(self, saved: Any) -> None:
         me = _get_ident()
-        state.waits[me] = state.Wait("lock", self, False, frame=sys._getframe(1))
+        wait = state.Wait("lock", self, False, frame=sys._getframe(1))
+        state.waits[me] = wait
         try:
+            _take_in_turn(lambda: self._owner is None, wait, -1)  # (then free: no wait)
             self._inner._acquire_restore(saved)
         finally:
             state.waits.pop(me, None)
@@ -230,6 +256,23 @@ class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
         self._internal = state.made_by_library()
         if lock is None and hasattr(self._lock, "_internal"):
             self._lock._internal = self._internal  # the student's Condition: its lock too
+        release_save, acquire_restore = self._release_save, self._acquire_restore
+
+        def _release_save() -> Any:  # wait() has let go of the lock: the turn goes on
+            saved = release_save()
+            mine = turns.current()
+            wait = state.waits.get(_get_ident())
+            if mine is not None and wait is not None and not state.starting.get(_get_ident()):
+                mine[0].block(mine[1], turns.can_go(wait))
+            return saved
+
+        def _acquire_restore(saved: Any) -> None:  # woken: its turn first, then the lock
+            mine = turns.current()
+            if mine is not None:
+                mine[0].resume(mine[1])
+            acquire_restore(saved)
+
+        self._release_save, self._acquire_restore = _release_save, _acquire_restore
 
     def wait(self, timeout: float | None = None) -> bool:
         me = _get_ident()
@@ -247,12 +290,18 @@ def _tracked_join(kind: str, real_join: Any) -> Any:
 
     def join(self: Any, timeout: float | None = None) -> None:
         me = _get_ident()
-        state.waits[me] = state.Wait(kind, self, timeout is not None, frame=sys._getframe(1))
+        wait = state.Wait(kind, self, timeout is not None, frame=sys._getframe(1))
+        state.waits[me] = wait
+        mine = turns.current()
+        if mine is not None:
+            mine[0].block(mine[1], turns.can_go(wait))
         try:
             real_join(self, timeout)
         finally:
             state.waits.pop(me, None)
             state.bump(me)
+            if mine is not None:
+                mine[0].resume(mine[1])
 
     join.__doc__ = real_join.__doc__
     return join
@@ -263,6 +312,9 @@ def _tracked_start(self: threading.Thread) -> None:
     "starting" (on a busy machine a new thread can take long to run its first
     line: that wait is not a stall)."""
     me = _get_ident()
+    mine = turns.current()
+    if mine is not None:
+        mine[0].register(self)  # a thread a member starts takes turns too
     state.starting[me] = self
     try:
         _real_start(self)

@@ -1,8 +1,8 @@
 """Races provoked on purpose, and the lost updates they show.
 
 The seeds: each test's seed derives from the run's base seed
-(``$GRADER_SEED``, set by ``--seed``) and the test's id, so a run injects the same
-switches again (the OS still picks which thread runs next).
+(``$GRADER_SEED``, set by ``--seed``) and the test's id; with the threads taking
+turns (:mod:`grader.diagnostics.turns`) a seed replays the same interleaving.
 The lost updates: the injected thread switches (:mod:`grader.testing.switches`)
 report every read and write of a name in the student's frames here; "A read
 x, B wrote x, A wrote its stale copy" is the first lost update, kept as a

@@ -96,7 +96,7 @@ def render(result: StudentResult, redact: student.Redactor | None = None) -> str
                 lines += _fence(test["message"])
         if ex["seed"] is not None:
             lines += [f"Seed of this run: {ex['seed']} (`grader check {ex['slug']} --seed "
-                      f"{ex['seed']}` injects the same thread switches).", ""]
+                      f"{ex['seed']}` replays the same interleaving).", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

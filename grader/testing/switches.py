@@ -7,6 +7,10 @@ yielding the GIL (``time.sleep(0)``) at random instructions makes the window
 between a load and its store visible: the racy code then fails every run, the
 locked code never. Only frames whose file is the student's are traced, so the
 cost (about 12x on those frames) stays on the code under test.
+
+Meanwhile the threads take turns (:mod:`grader.diagnostics.turns`): one runs at
+a time, and at each switch point the seed chooses which goes next, so a seed
+replays the same interleaving.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 import types
 from collections.abc import Iterable, Iterator
 
-from grader.diagnostics import races
+from grader.diagnostics import races, turns
 from grader.diagnostics.races import base_seed, current_seed, seed_for, set_current_seed
 
 __all__ = ["RaceFound", "base_seed", "current_seed", "inject_switches", "seed_for",
@@ -74,16 +78,24 @@ def inject_switches(*targets: object, probability: float = 0.02,
     """
     files = _filenames(targets)
     rng = random.Random(current_seed() if seed is None else seed)
+    others_rng = random.Random(rng.random())  # threads that do not take turns
     rng_lock = _thread.allocate_lock()  # a raw lock: never traced or instrumented
     sleep = time.sleep
     current_thread = threading.current_thread
+    members = turns.start(random.Random(rng.random()))
 
     def opcode_tracer(frame: types.FrameType, event: str, arg: object) -> object:
         if event == "opcode":
-            with rng_lock:
-                hit = rng.random() < probability
-            if hit:
-                sleep(0)
+            me = members.member() if members is not None else None
+            if me is not None:  # it has the turn: the seed says when to hand it on
+                members.tick()
+                if members.holder is me and rng.random() < probability:
+                    members.switch(me)
+            else:
+                with rng_lock:
+                    hit = others_rng.random() < probability
+                if hit:
+                    sleep(0)
             access = _accesses(frame.f_code).get(frame.f_lasti)
             if access is not None:
                 with rng_lock:
@@ -105,5 +117,6 @@ def inject_switches(*targets: object, probability: float = 0.02,
     try:
         yield rng
     finally:
+        turns.stop(members)
         sys.settrace(old_trace)
         threading.settrace(old_thread_trace)  # type: ignore[arg-type]
