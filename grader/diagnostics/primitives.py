@@ -156,6 +156,10 @@ class TrackedLock:
         status = "locked" if self.locked() else "unlocked"
         return f"<{status} Lock created at {os.path.basename(self._site)}>"
 
+    # the old aliases, where this interpreter's lock still has them
+    if hasattr(_thread.LockType, "acquire_lock"):
+        acquire_lock, release_lock, locked_lock = acquire, release, locked
+
 
 class TrackedRLock:
     """``threading.RLock`` with the same tracking (re-entry is not a new edge)."""
@@ -202,6 +206,11 @@ class TrackedRLock:
 
     def _is_owned(self) -> bool:
         return self._owner == _get_ident()
+
+    if hasattr(_CRLock, "locked"):  # 3.14
+        def locked(self) -> bool:
+            """Whether any thread holds the lock now."""
+            return self._owner is not None
 
     def _recursion_count(self) -> int:
         return self._count if self._owner == _get_ident() else 0
