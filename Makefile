@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
 comma := ,
 
-.PHONY: venv browser demo test lint validate stress spread together bench bench-class clean
+.PHONY: venv browser demo test test-pythons lint validate stress spread together bench bench-class clean
 
 $(STAMP): pyproject.toml
 	@command -v bwrap >/dev/null || (command -v apt-get >/dev/null && \
@@ -41,6 +41,11 @@ test:
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+## test-pythons: grader validate and the diagnostics tests on CPython 3.12, 3.13 and
+## 3.14, fetched from Debian's newer suites into build/pythons (cached)
+test-pythons: venv
+	$(PY) ci/pythons.py 3.12 3.13 3.14
 
 validate: venv
 	$(VENV)/bin/grader validate

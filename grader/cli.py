@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from grader import versions
 from grader.course import Course, CourseError, Exercise, find_course_root, load_course
 from grader.discover import Submission, SubmissionError, find_file, find_submissions
 from grader.grade import Options, grade_exercise
@@ -233,6 +234,9 @@ def cmd_check(course: Course, args: argparse.Namespace) -> int:
     folder = _working_copy(course, args.path)
     options = Options(hidden=False, seed=args.seed, sandbox=_use_sandbox(args))
     out = table.console()
+    warning = versions.untested()
+    if warning:
+        out.print(f"[yellow]warning[/]: {escape(warning)}")
     failed = 0
     for exercise in exercises:
         result = grade_exercise(exercise, folder, options)

@@ -58,6 +58,30 @@ def test_call_with_deadline_returns_raises_and_times_out():
         call_with_deadline(never.wait, deadline=0.2, what="never.wait()")
 
 
+def test_a_deadline_stretches_while_the_call_works_but_not_for_a_hang():
+    """A slow machine makes a correct call late, not stuck: while the run uses
+    CPU the deadline stretches (up to STRETCH times); a blocked call is
+    declared after one more look. Judged by CPU used, not by the clock."""
+    import time
+
+    from grader.testing import deadline
+
+    def work_for(cpu: float) -> str:
+        start = time.thread_time()
+        while time.thread_time() - start < cpu:
+            pass
+        return "done"
+
+    # 0.6 s of CPU is 3 deadlines of 0.2 s on an idle machine, more on a busy one
+    assert call_with_deadline(work_for, 0.6, deadline=0.2) == "done"
+    never = threading.Event()
+    start = time.process_time()
+    with pytest.raises(DeadlineExceeded):
+        call_with_deadline(never.wait, deadline=0.2)
+    assert time.process_time() - start < 0.2 * deadline.STRETCH  # it did not spin meanwhile
+    never.set()
+
+
 def test_run_in_threads_names_the_stuck_threads():
     gate = threading.Event()
     with pytest.raises(DeadlineExceeded, match="1 of 2 of the threads") as err:

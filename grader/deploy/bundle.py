@@ -20,11 +20,11 @@ from pathlib import Path
 import grader
 from grader.course import COURSE_FILE, Course
 from grader.reports.atomic import write_text
+from grader.versions import SUPPORTED
 
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.ipynb",
                                 ".ipynb_checkpoints", ".grader-checks.json")
 DISTRIBUTION = "concurrency-grader"
-SUPPORTED = ">=3.11"  # requires-python of everything released
 # The runtime dependencies when the grader is not installed as a distribution
 # (run from a checkout with PYTHONPATH); pyproject.toml's [project] dependencies.
 _FALLBACK = ("pytest>=7.4", "pytest-json-report>=1.5", "rich>=13.0", "Jinja2>=3.1")

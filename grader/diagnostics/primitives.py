@@ -322,11 +322,12 @@ def _tracked_start(self: threading.Thread) -> None:
     line: that wait is not a stall)."""
     me = _get_ident()
     mine = turns.current()
-    if mine is not None:
-        mine[0].register(self)  # a thread a member starts takes turns too
+    member = mine[0].register(self) if mine is not None else None  # a member too
     state.starting[me] = self
     try:
         _real_start(self)
+        if mine is not None and member is not None:
+            mine[0].arrival(member)
     finally:
         state.starting.pop(me, None)
     if self.ident is not None:

@@ -15,9 +15,10 @@ again before it goes on. Threads that are not members (started before, the
 watchdog) run as they like.
 
 A safety valve: if the member that has the turn shows no progress for
-``VALVE`` seconds (it blocks in something untracked, say a pipe another
-member writes), the members stop taking turns and the run goes on unordered,
-as without this module.
+``VALVE`` seconds and has used no CPU meanwhile (it blocks in something
+untracked, say a pipe another member writes), the members stop taking turns
+and the run goes on unordered, as without this module. A member that is only
+slow to run (a busy machine) uses some CPU, and keeps the turns going.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Member:
         self.go = _thread.allocate_lock()
         self.go.acquire()  # released to give this member the turn
         self.can_go: Callable[[], bool] | None = None  # while BLOCKED: can it go on?
+        self.arrived = _thread.allocate_lock()  # released once its run() is about to begin
+        self.arrived.acquire()
 
 
 class Turns:
@@ -60,6 +63,7 @@ class Turns:
         self.holder: Member | None = None
         self.off = False
         self.progress = time.monotonic()
+        self.holder_cpu: dict[int, float] = {}  # thread ident -> its CPU at the valve's last look
         first = Member(None, _thread.get_ident())
         first.state = RUNNING
         self.members[first] = first  # the thread that entered: it has the turn
@@ -120,10 +124,31 @@ class Turns:
                     me.go.acquire(False)
                     return True
                 if self.holder is not None and time.monotonic() - self.progress > VALVE:
-                    self.stop_locked()
-                    return False
+                    if self._holder_ran():
+                        self.progress = time.monotonic()  # slow (a busy machine), not stuck
+                    else:
+                        self.stop_locked()
+                        return False
                 if deadline is not None and time.monotonic() >= deadline:
                     return False
+
+    def _holder_ran(self) -> bool:
+        """Whether the member with the turn used CPU since the last look: a
+        member the machine is slow to run is not stuck."""
+        holder = self.holder
+        if holder is None:
+            return False
+        ident = holder.ident if holder.ident is not None else getattr(holder.thread, "ident",
+                                                                      None)
+        if ident is None:
+            return False
+        try:
+            cpu = time.clock_gettime(time.pthread_getcpuclockid(ident))
+        except (OSError, AttributeError, OverflowError):
+            return False
+        ran = cpu > self.holder_cpu.get(ident, -1.0)
+        self.holder_cpu[ident] = cpu
+        return ran
 
     # -- what members do ---------------------------------------------------------
     def member(self) -> Member | None:
@@ -169,7 +194,7 @@ class Turns:
         me.can_go = None
         return got
 
-    def register(self, thread: Any) -> None:
+    def register(self, thread: Any) -> Member:
         """A member starts ``thread``: a member too, which waits for its turn
         before its ``run()`` and hands the turn on when it ends."""
         member = Member(thread, None)
@@ -181,6 +206,7 @@ class Turns:
             member.ident = _thread.get_ident()
             with self.lock:
                 self.by_ident[member.ident] = member
+            member.arrived.release()
             self._wait_turn(member)
             try:
                 run()
@@ -188,6 +214,16 @@ class Turns:
                 self.leave(member)
 
         thread.run = run_in_turn
+        return member
+
+    def arrival(self, member: Member) -> None:
+        """Wait (keeping the turn) until a member just started has set itself
+        up: on 3.12+ a new thread's ``sys.settrace`` re-instruments the code
+        of every thread, which must not happen while another member runs."""
+        while not self.off and not member.arrived.acquire(True, POLL):
+            thread = member.thread
+            if thread is not None and not thread.is_alive() and thread.ident is not None:
+                return  # it ended before its run() (an error while starting)
 
     def leave(self, me: Member) -> None:
         with self.lock:
@@ -249,8 +285,9 @@ def can_go(wait: state.Wait) -> Callable[[], bool] | None:
         if hasattr(target, "_count"):  # an RLock
             return lambda: target._owner is None
         return lambda: not target.locked()
-    if wait.kind == "condition":
-        return lambda: wait.waiter is not None and not wait.waiter.locked()
+    if wait.kind == "condition":  # notified: notify() took its waiter off the list (for good;
+        # the waiter lock itself is taken again as the thread wakes, whenever that is)
+        return lambda: wait.waiter is not None and wait.waiter not in target._waiters
     if wait.kind == "join":
         turns = active
         if turns is not None and target in turns.members:

@@ -126,20 +126,58 @@ def start_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StartedCall
     return call
 
 
+STRETCH = 8  # a deadline stretches to at most this many times itself, while the run works
+_STEP = 0.5  # seconds between two looks at the run's progress
+_MOVED = 0.02  # CPU seconds per look that count as progress
+
+
+def _progress() -> tuple[float, frozenset[int]]:
+    """CPU seconds used so far by this process and its live descendants, and
+    which descendants there are."""
+    import time
+
+    from grader.runner import procs
+
+    kids = procs.descendants({os.getpid()})
+    return time.process_time() + procs.cpu_seconds(kids), frozenset(kids)
+
+
+def _wait_while_progressing(call: StartedCall, deadline: float) -> bool:
+    """After the deadline: wait on while the run still works (uses CPU, starts
+    or ends processes), up to ``STRETCH`` times the deadline of CPU (and four
+    times that of wall time, however busy the machine is). A busy machine
+    slows a correct answer down (a spawned worker imports for seconds); a hang
+    does nothing, and is declared after one more look."""
+    import time
+
+    end = time.monotonic() + deadline * (STRETCH - 1) * 4  # (the machine at a quarter)
+    first = before = _progress()
+    while time.monotonic() < end and before[0] - first[0] < deadline * (STRETCH - 1):
+        if call.done.wait(_STEP):
+            return True
+        now = _progress()
+        if now[0] - before[0] < _MOVED and now[1] == before[1]:
+            return False
+        before = now
+    return call.done.is_set()
+
+
 def call_with_deadline(fn: Callable[..., Any], *args: Any, deadline: float = DEFAULT_TIMEOUT,
                        what: str | None = None, **kwargs: Any) -> Any:
     """Call ``fn(*args, **kwargs)`` in a daemon thread and return its result.
 
     Re-raises what the call raised. If it has not returned after ``deadline``
-    seconds, raises :class:`DeadlineExceeded` naming the call and showing where
-    it is stuck; the thread is left behind as a daemon. (``timeout=`` is passed
+    seconds, and the run has stopped working (no CPU used, no process started
+    or ended; a busy machine stretches the deadline up to ``STRETCH`` times),
+    raises :class:`DeadlineExceeded` naming the call and showing where it is
+    stuck; the thread is left behind as a daemon. (``timeout=`` is passed
     on to ``fn``, as student APIs often take one.)
     """
     call = StartedCall(fn, args, kwargs, name=call_name(fn))
     call.thread.start()
     label = what or f"{_describe(fn)}()"
     with harness_wait(label, call.thread):
-        finished = call.done.wait(deadline)
+        finished = call.done.wait(deadline) or _wait_while_progressing(call, deadline)
     if not finished:
         raise DeadlineExceeded(
             f"{label} did not return within {deadline:g} s; it is stuck here:\n"
