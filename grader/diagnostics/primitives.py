@@ -325,7 +325,12 @@ def _tracked_start(self: threading.Thread) -> None:
     member = mine[0].register(self) if mine is not None else None  # a member too
     state.starting[me] = self
     try:
-        _real_start(self)
+        try:
+            _real_start(self)
+        except BaseException:
+            if mine is not None and member is not None:
+                mine[0].leave(member)  # it never runs: no turn for it
+            raise
         if mine is not None and member is not None:
             mine[0].arrival(member)
     finally:
