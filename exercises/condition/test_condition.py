@@ -13,10 +13,9 @@ import pytest
 from condition import BoundedBuffer
 
 from grader.testing import (
-    SpuriousCondition,
     call_with_deadline,
     patch_condition,
-    start_call,
+    start_through_spurious_wakeups,
     wait_until_blocked,
 )
 
@@ -71,11 +70,9 @@ def test_get_waits_again_after_a_spurious_wakeup(monkeypatch):
     # From here on, the Conditions that condition.py creates return from every
     # other wait() at once, without a notify.
     patch_condition(monkeypatch, condition)
-    wakeups = SpuriousCondition.spurious_count
     buf = BoundedBuffer(1)
-    call = start_call(buf.get)
-    blocked = wait_until_blocked(call.thread)
-    assert SpuriousCondition.spurious_count > wakeups, (
+    call, blocked, waited = start_through_spurious_wakeups(buf.get)
+    assert waited, (
         "get() on an empty buffer never called wait() on a threading.Condition that "
         f"BoundedBuffer created ({call.outcome()}). Build the buffer on threading.Condition "
         "(not queue.Queue, nor a loop that keeps checking) and create it in __init__."

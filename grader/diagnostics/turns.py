@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from grader.diagnostics import state
+from grader.runner.stacks import thread_cpu
 
 VALVE = 2.0  # seconds without progress of the member with the turn: stop taking turns
 POLL = 0.2  # a waiting member looks at the valve and at a free turn this often
@@ -143,8 +144,10 @@ class Turns:
         if ident is None:
             return False
         try:
-            cpu = time.clock_gettime(time.pthread_getcpuclockid(ident))
-        except (OSError, AttributeError, OverflowError):
+            cpu = thread_cpu(ident)
+        except (AttributeError, OverflowError):  # no per-thread clock here
+            return False
+        if cpu <= 0.0:  # it is gone
             return False
         ran = cpu > self.holder_cpu.get(ident, -1.0)
         self.holder_cpu[ident] = cpu

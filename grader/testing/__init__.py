@@ -45,7 +45,11 @@ from grader.testing.switches import (
     inject_switches,
 )
 from grader.testing.threads import StoppedByTheTest, stop_spinning, stop_thread
-from grader.testing.wakeups import SpuriousCondition, patch_condition
+from grader.testing.wakeups import (
+    SpuriousCondition,
+    patch_condition,
+    start_through_spurious_wakeups,
+)
 
 __all__ = [
     "DeadlineExceeded",
@@ -68,6 +72,7 @@ __all__ = [
     "record_thread_starts",
     "run_in_threads",
     "start_call",
+    "start_through_spurious_wakeups",
     "stop_spinning",
     "stop_thread",
     "thread_cpu_time",

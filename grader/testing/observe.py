@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from grader.runner.stacks import thread_cpu
+
 
 class PeakCounter:
     """Counts how many threads are inside at once; use as ``with counter:``.
@@ -46,10 +48,7 @@ def thread_cpu_time(thread: threading.Thread) -> float:
     """CPU seconds consumed so far by a live thread; 0.0 once it has ended."""
     if thread.ident is None or not thread.is_alive():
         return 0.0
-    try:
-        return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
-    except (OSError, ValueError):
-        return 0.0
+    return thread_cpu(thread.ident)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 5.0,

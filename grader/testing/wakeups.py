@@ -57,3 +57,18 @@ def patch_condition(monkeypatch: Any, module: types.ModuleType,
             monkeypatch.setattr(module, name, view)
         elif value is threading.Condition or value is _RealCondition:
             monkeypatch.setattr(module, name, cls)
+
+
+def start_through_spurious_wakeups(fn: Any, *args: Any) -> tuple[Any, bool, bool]:
+    """Start ``fn(*args)``, a call that must block on a :class:`SpuriousCondition`
+    (see :func:`patch_condition`), and wait until it blocks. Returns the started
+    call, whether it blocked (a ``while`` around ``wait()`` waits again after a
+    wake-up without a notify; an ``if`` returns), and whether it waited on a
+    patched Condition at all (not on a Queue, nor by polling)."""
+    from grader.testing.deadline import start_call
+    from grader.testing.observe import wait_until_blocked
+
+    seen = SpuriousCondition.spurious_count
+    call = start_call(fn, *args)
+    blocked = wait_until_blocked(call.thread)
+    return call, blocked, SpuriousCondition.spurious_count > seen

@@ -22,6 +22,7 @@ from grader.testing import (
     patch_condition,
     run_in_threads,
     start_call,
+    start_through_spurious_wakeups,
     wait_until_blocked,
 )
 
@@ -137,17 +138,15 @@ def test_put_timeout_raises_timeout_error():
 @pytest.mark.lesson
 def test_get_rechecks_after_spurious_wakeup(monkeypatch):
     patch_condition(monkeypatch, condition)
-    seen = SpuriousCondition.spurious_count
     buf = BoundedBuffer(2)
-    call = start_call(buf.get)
-    blocked = wait_until_blocked(call.thread)
+    call, blocked, waited = start_through_spurious_wakeups(buf.get)
     assert blocked, (
         f"get() on an empty buffer returned after a spurious wake-up: {call.outcome()}. "
         "Condition.wait() may return without a notify (and another consumer may take the "
         "item first), so re-check the buffer after every wake-up: `while not items: "
         "cond.wait()`, never `if`. (Or use cond.wait_for(predicate).)"
     )
-    assert SpuriousCondition.spurious_count > seen, (
+    assert waited, (
         "get() blocked, but never waited on a threading.Condition made by BoundedBuffer. "
         "Build the buffer on threading.Condition (not queue.Queue, which is what you are "
         "building), and create the Condition in __init__."
