@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -143,3 +144,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         left = marked_processes()
         print(f"\nprocesses started by the test suite still running: {left}")
         session.exitstatus = 1
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("chromium is not installed and `make test` could not install it "
+                    "(needs apt-get and root): the HTML report was not opened in a browser")
+    return found
+
+
+def browse(page: Path, tmp_path: Path, *args: str) -> str:
+    """Run headless chromium on ``page``; its stdout. Chromium forks helpers
+    (zygote, GPU, crash handler) that can outlive it: it runs in its own
+    session, and every process of it is killed and reaped afterwards."""
+    baseline = procs.own_children()
+    proc = subprocess.Popen(
+        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-dev-shm-usage", "--disable-crash-reporter", "--disable-extensions",
+         f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=180)
+    finally:
+        procs.kill_run(proc.pid, baseline)
+        proc.wait()
+        procs.reap_adopted(baseline)
+    assert proc.returncode == 0, err[-2000:]
+    return out

@@ -26,6 +26,7 @@ EXPECTED = {
     "pool_worker_hangs": "deadlock",
     "inversion_without_hang": "potential-deadlock",
     "join_full_queue": "stall",
+    "lost_wakeup": "stall",
     "sleeper": "passed",
     "poller": "passed",
     "timer": "passed",
@@ -211,3 +212,83 @@ def test_a_later_test_in_a_known_endless_loop_is_not_waited_out(outcome):
     assert got.status == "timeout", (got.status, got.message)
     assert "the endless loop an earlier test found" in got.message
     assert "in endless_call" in got.message
+
+
+# -- timelines ------------------------------------------------------------------------
+
+TIMELINES = {  # test -> (verdict, lanes it must have, the kind of event that explains it)
+    "test_scenarios.py::test_scenario[abba]": (
+        "deadlock", {"MainThread", "Thread-1 (one)", "Thread-2 (two)"}, "wait"),
+    "test_scenarios.py::test_scenario[lost_wakeup]": ("stall", {"MainThread", "waiter"},
+                                                     "cond-wait"),
+    "test_scenarios.py::test_scenario[thread_crash]": (
+        "crash", {"MainThread", "Thread-1 (_worker_that_divides)"}, "crash"),
+    "test_scenarios.py::test_lost_update": ("race", set(), "stale-write"),
+}
+
+
+@pytest.mark.parametrize("nodeid", TIMELINES)
+def test_a_verdict_carries_a_timeline_in_the_student_s_names(outcome, nodeid):
+    from grader.reports import timeline as drawing
+    from grader.runner.protocol import Diagnosis
+
+    got = outcome.tests[nodeid]
+    kind, lanes, explaining = TIMELINES[nodeid]
+    assert got.status == kind, (got.status, got.message)
+    tl = got.diagnosis.timeline
+    assert tl is not None and lanes <= set(tl.lanes), tl
+    assert any(e.kind == explaining for e in tl.events), tl.events
+    for e in tl.events:  # only the student's code, at its own lines
+        assert e.thread in tl.lanes
+        assert e.kind == "end" or (e.file == "scenarios.py" and e.line > 0), e
+    # results.json carries it whole
+    assert Diagnosis.from_dict(got.diagnosis.to_dict()).timeline == tl
+    text = drawing.text(tl, kind)
+    assert all(f"  {lane}" in text for lane in tl.lanes), text
+
+
+def test_the_timelines_tell_what_happened_in_order(outcome):
+    def events(nodeid):
+        return outcome.tests[f"test_scenarios.py::{nodeid}"].diagnosis.timeline.events
+
+    waits = {(e.thread, e.obj, e.other) for e in events("test_scenario[abba]")
+             if e.kind == "wait"}
+    assert waits == {("Thread-1 (one)", "b", "Thread-2 (two)"),
+                     ("Thread-2 (two)", "a", "Thread-1 (one)")}
+    kinds = [(e.thread, e.kind) for e in events("test_scenario[lost_wakeup]")]
+    assert kinds.index(("MainThread", "notify")) < kinds.index(("waiter", "cond-wait"))
+    crash = events("test_scenario[thread_crash]")
+    assert any(e.kind == "crash" and e.obj == "ZeroDivisionError" for e in crash)
+    assert any(e.thread == "MainThread" and e.kind == "get-wait" and e.obj == "results"
+               for e in crash), crash
+    race = [e for e in events("test_lost_update") if e.kind in ("read", "write", "stale-write")]
+    assert [e.kind for e in race] == ["read", "write", "stale-write"]
+    assert race[0].thread == race[2].thread != race[1].thread
+    assert race[2].other == race[1].thread and all(e.obj == "value" for e in race)
+
+
+def test_feedback_html_shows_each_timeline_in_chromium(outcome, tmp_path):
+    """The student's page in a real browser: one SVG per verdict, its lanes
+    named; a screenshot for people in build/timelines.png."""
+    from conftest import ROOT, browse
+
+    from grader.model import ExerciseResult, StudentResult, TestResult
+    from grader.reports import feedback
+
+    tests = [TestResult(name=nodeid, status=outcome.tests[nodeid].status, score=0,
+                        max_score=1, message=outcome.tests[nodeid].message,
+                        diagnosis=outcome.tests[nodeid].diagnosis) for nodeid in TIMELINES]
+    result = StudentResult("sam", {"scenarios": ExerciseResult(
+        "scenarios", tests[0].status, 4, tests)})
+    page = tmp_path / "feedback.html"
+    feedback.write_html(page, result)
+    dom = browse(page, tmp_path, "--dump-dom")
+    assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"') == len(TIMELINES)
+    for nodeid in TIMELINES:
+        for lane in outcome.tests[nodeid].diagnosis.timeline.lanes:
+            assert f'data-lane="{lane}"' in dom, lane
+    shot = ROOT / "build" / "timelines.png"
+    shot.parent.mkdir(exist_ok=True)
+    shot.unlink(missing_ok=True)
+    browse(page, tmp_path, f"--screenshot={shot}", "--window-size=1100,3600", "--hide-scrollbars")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000

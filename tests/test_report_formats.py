@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -17,11 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 import xmlschema
-from conftest import CLASS, ROOT, SAMPLE_SLUGS
+from conftest import CLASS, ROOT, SAMPLE_SLUGS, browse
 
 from grader.model import Diagnosis, ExerciseResult, Status, StudentResult, TestResult
 from grader.reports import feedback, github, gradescope, junit, parse_formats, student
-from grader.runner import procs
 from grader.runner.protocol import Frame, ThreadState
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -195,34 +193,6 @@ class Checks(HTMLParser):
         if tag in ("td", "span") and self.open:
             key, parts = self.open.pop()
             self.values[key] = " ".join("".join(parts).split())
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        pytest.skip("chromium is not installed and `make test` could not install it "
-                    "(needs apt-get and root): the HTML report was not opened in a browser")
-    return found
-
-
-def browse(page: Path, tmp_path: Path, *args: str) -> str:
-    """Run headless chromium on ``page``; its stdout. Chromium forks helpers
-    (zygote, GPU, crash handler) that can outlive it: it runs in its own
-    session, and every process of it is killed and reaped afterwards."""
-    baseline = procs.own_children()
-    proc = subprocess.Popen(
-        [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-dev-shm-usage", "--disable-crash-reporter", "--disable-extensions",
-         f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=180)
-    finally:
-        procs.kill_run(proc.pid, baseline)
-        proc.wait()
-        procs.reap_adopted(baseline)
-    assert proc.returncode == 0, err[-2000:]
-    return out
 
 
 def test_html_report_in_chromium_matches_results_json(graded, tmp_path):

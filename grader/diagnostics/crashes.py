@@ -23,11 +23,12 @@ import json
 import os
 import sys
 import threading
+import time
 import traceback
 import types
 from typing import Any
 
-from grader.diagnostics import naming, state
+from grader.diagnostics import naming, state, timeline
 from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
 _real_make_invoke = threading._make_invoke_excepthook  # type: ignore[attr-defined]
@@ -53,7 +54,10 @@ def diagnosis(who: str, exc: BaseException) -> Diagnosis | None:
     text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     summary = (f"{who} died with {text} at line {last.line} of {last.file} (in "
                f"{last.function}). Nothing that waited for its work can get it now.")
+    timeline.record_at(time.monotonic(), who, "crash", type(exc).__name__, last.line,
+                       last.file)
     return Diagnosis(Status.CRASH, summary, (ThreadState(who, waits="", frames=frames),),
+                     timeline=timeline.picture(focus=(who,)),
                      advice=("Fix the error at that line. Where a thread's or a process's "
                              "work can fail, catch the exception there and hand it to whoever "
                              "waits for the result (a result slot, a queue), so it is raised "

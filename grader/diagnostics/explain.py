@@ -10,7 +10,7 @@ import threading
 import types
 from typing import Any
 
-from grader.diagnostics import naming, state
+from grader.diagnostics import naming, state, timeline
 from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
 KIND_TITLES = {
@@ -180,6 +180,7 @@ def inversion_diagnosis(cycle: list[Any]) -> Diagnosis:
     summary = ("Locks were taken in opposite orders: " + "; then ".join(steps) + ". This run "
                "did not necessarily hang, but two threads doing these at the same moment would "
                "each hold one lock and wait forever for the other.")
-    return Diagnosis(Status.POTENTIAL_DEADLOCK, summary, tuple(threads), advice=(
+    return Diagnosis(Status.POTENTIAL_DEADLOCK, summary, tuple(threads),
+                     timeline=timeline.picture(focus=tuple(e.thread for e in cycle)), advice=(
         "Take locks in one global order everywhere (for example sorted by account id), so no "
         "two threads can ever wait for each other in a circle."))

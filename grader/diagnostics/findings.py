@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import replace
 
-from grader.diagnostics import explain, races, state
+from grader.diagnostics import explain, races, state, timeline
 from grader.runner.protocol import Diagnosis, ProtocolError, Status, Verdict
 
 
@@ -29,6 +29,7 @@ class Findings:
         self.inversions_before = len(state.inversions)
         self.crashes_before = len(state.crashes)
         races.reset()
+        timeline.reset()
         self.worker_offsets = {path: os.path.getsize(path) for path in self._worker_files()}
 
     def stop(self) -> None:
@@ -68,6 +69,8 @@ class Findings:
             # a thread or process that died explains what waited for it
             crashed = [d for _, d in state.crashes[self.crashes_before:]
                        if d.kind is Status.CRASH]
+            if crashed:  # drawn up to now: what waited for the dead thread too
+                crashed[0] = timeline.redrawn(crashed[0])
             crashed += [d for d in self.worker_diagnoses() if d.kind is Status.CRASH]
             if crashed:
                 return _cause(verdict, crashed[0])

@@ -19,7 +19,7 @@ import threading
 import time
 from typing import Any
 
-from grader.diagnostics import naming, state, turns
+from grader.diagnostics import naming, recorded, state, timeline, turns
 from grader.diagnostics.lockorder import Edge
 
 _allocate = _thread.allocate_lock
@@ -102,6 +102,8 @@ def _blocking_acquire(lock: Any, me: int, timeout: float, acquire: Any) -> bool:
         return True
     wait = state.Wait("lock", lock, timeout >= 0, frame=sys._getframe(2))
     state.waits[me] = wait
+    if lock._shown:
+        timeline.record("wait", lock, other=timeline.holder_name(lock), skip=3)
     try:
         got = _take_in_turn(lambda: acquire(False), wait, timeout)
         return acquire(True, timeout) if got is None else got
@@ -118,6 +120,7 @@ class TrackedLock:
         self._id = next(_ids)
         self._site = state.creation_site()
         self._internal = state.made_by_library()
+        self._shown = not self._internal  # on the timeline
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
@@ -130,6 +133,8 @@ class TrackedLock:
             self._owner = me
             state.held.setdefault(me, []).append(self)
             state.bump(me)
+            if self._shown:
+                timeline.record("take", self)
         return got
 
     __enter__ = acquire
@@ -141,6 +146,8 @@ class TrackedLock:
         _forget_held(owner, self)
         state.bump(_get_ident())
         self._inner.release()
+        if self._shown:
+            timeline.record("release", self)
 
     def __exit__(self, *exc: object) -> None:
         self.release()
@@ -171,6 +178,7 @@ class TrackedRLock:
         self._id = next(_ids)
         self._site = state.creation_site()
         self._internal = state.made_by_library()
+        self._shown = not self._internal  # on the timeline
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         me = _get_ident()
@@ -187,6 +195,8 @@ class TrackedRLock:
             self._owner, self._count = me, 1
             state.held.setdefault(me, []).append(self)
             state.bump(me)
+            if self._shown:
+                timeline.record("take", self)
         return got
 
     __enter__ = acquire
@@ -199,6 +209,8 @@ class TrackedRLock:
             self._owner = None
             _forget_held(_get_ident(), self)
             state.bump(_get_ident())
+            if self._shown:
+                timeline.record("release", self)
         self._inner.release()
 
     def __exit__(self, *exc: object) -> None:
@@ -219,6 +231,8 @@ class TrackedRLock:
         me = _get_ident()
         self._owner, self._count = None, 0
         _forget_held(me, self)
+        if self._shown:
+            timeline.record("release", self)
         return self._inner._release_save()
 
     def _acquire_restore(self, saved: Any) -> None:
@@ -233,6 +247,8 @@ class TrackedRLock:
         self._owner, self._count = me, saved[0]
         state.held.setdefault(me, []).append(self)
         state.bump(me)
+        if self._shown:
+            timeline.record("take", self)
 
     def _at_fork_reinit(self) -> None:
         self._inner._at_fork_reinit()
@@ -263,12 +279,16 @@ class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
         self._id = next(_ids)
         self._site = state.creation_site()
         self._internal = state.made_by_library()
+        self._shown = not self._internal  # on the timeline
         if lock is None and hasattr(self._lock, "_internal"):
             self._lock._internal = self._internal  # the student's Condition: its lock too
+            self._lock._shown = self._shown
         release_save, acquire_restore = self._release_save, self._acquire_restore
 
         def _release_save() -> Any:  # wait() has let go of the lock: the turn goes on
             saved = release_save()
+            if self._shown:
+                timeline.record("cond-wait", self)
             mine = turns.current()
             wait = state.waits.get(_get_ident())
             if mine is not None and wait is not None and not state.starting.get(_get_ident()):
@@ -293,6 +313,16 @@ class TrackedCondition(RealCondition):  # type: ignore[misc,valid-type]
             state.waits.pop(me, None)
             state.bump(me)
 
+    def notify(self, n: int = 1) -> None:
+        if self._shown:
+            timeline.record("notify", self)
+        super().notify(n)
+
+    def notify_all(self) -> None:
+        if self._shown:
+            timeline.record("notify", self)
+        super().notify_all()
+
 
 def _tracked_join(kind: str, real_join: Any) -> Any:
     """A ``join`` method that records the wait (kind "join" or "process")."""
@@ -301,6 +331,7 @@ def _tracked_join(kind: str, real_join: Any) -> Any:
         me = _get_ident()
         wait = state.Wait(kind, self, timeout is not None, frame=sys._getframe(1))
         state.waits[me] = wait
+        timeline.record("join", self, name="", other=timeline.lane_of(self))
         mine = turns.current()
         if mine is not None:
             mine[0].block(mine[1], turns.can_go(wait))
@@ -311,6 +342,8 @@ def _tracked_join(kind: str, real_join: Any) -> Any:
             state.bump(me)
             if mine is not None:
                 mine[0].resume(mine[1])
+        if not self.is_alive():
+            timeline.record("joined", self, name="", other=timeline.lane_of(self))
 
     join.__doc__ = real_join.__doc__
     return join
@@ -321,6 +354,7 @@ def _tracked_start(self: threading.Thread) -> None:
     "starting" (on a busy machine a new thread can take long to run its first
     line: that wait is not a stall)."""
     me = _get_ident()
+    timeline.record("start", self, name="", thread=self, other=timeline.holder_name_of(me))
     mine = turns.current()
     member = mine[0].register(self) if mine is not None else None  # a member too
     state.starting[me] = self
@@ -337,6 +371,7 @@ def _tracked_start(self: threading.Thread) -> None:
         state.starting.pop(me, None)
     if self.ident is not None:
         state.born_in[self.ident] = state.current_test
+        timeline.started(self)
 
 
 def _tracked_delete(self: threading.Thread) -> None:
@@ -351,12 +386,14 @@ def _tracked_delete(self: threading.Thread) -> None:
     for table in (state.waits, state.progress, state.harness):
         table.pop(me, None)
     state.reported.discard(me)
+    timeline.ended(self)
     _real_delete(self)
 
 
 def patch_threading() -> None:
     """Install the tracking primitives into ``threading`` (and wrap
-    ``multiprocessing``'s ``Process.join``)."""
+    ``multiprocessing``'s ``Process.join``); record the other objects' events
+    for the timeline."""
     import multiprocessing.process
 
     process = multiprocessing.process.BaseProcess
@@ -367,4 +404,5 @@ def patch_threading() -> None:
     threading.Thread.join = _tracked_join("join", _real_join)  # type: ignore[method-assign]
     threading.Thread.start = _tracked_start  # type: ignore[method-assign]
     threading.Thread._delete = _tracked_delete  # type: ignore[attr-defined]
+    recorded.install()
     os.register_at_fork(after_in_child=state.reset_after_fork)

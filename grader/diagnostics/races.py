@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 
+from grader.diagnostics import timeline
 from grader.runner.protocol import Diagnosis, Status
 
 _BASE_SEED_ENV = "GRADER_SEED"
@@ -51,31 +53,40 @@ class LostUpdates:
 
     def __init__(self) -> None:
         self.seq = 0
-        self.state: dict[str, tuple[tuple[str, int, int] | None,
-                                    dict[str, tuple[int, int]]]] = {}
+        # name -> (last write: thread, line, seq, time; reads: thread -> line, seq, time)
+        self.state: dict[str, tuple[tuple[str, int, int, float] | None,
+                                    dict[str, tuple[int, int, float]]]] = {}
         self.found: Diagnosis | None = None
 
     def access(self, kind: str, name: str, thread: str, line: int, filename: str) -> None:
         self.seq += 1
+        now = time.monotonic()
         last_write, reads = self.state.setdefault(name, (None, {}))
         if kind == "read":
-            reads[thread] = (line, self.seq)
+            reads[thread] = (line, self.seq, now)
             return
         mine = reads.pop(thread, None)
         if (self.found is None and mine is not None and last_write is not None
                 and last_write[0] != thread and last_write[2] > mine[1]):
+            # the three accesses, for the timeline, then the picture up to now
+            timeline.record_at(mine[2], thread, "read", name, mine[0], filename)
+            timeline.record_at(last_write[3], last_write[0], "write", name, last_write[1],
+                               filename)
+            timeline.record_at(now, thread, "stale-write", name, line, filename,
+                               other=last_write[0])
             self.found = self._diagnosis(name, thread, mine[0], last_write, line, filename)
-        self.state[name] = ((thread, line, self.seq), reads)
+        self.state[name] = ((thread, line, self.seq, now), reads)
 
     @staticmethod
-    def _diagnosis(name: str, thread: str, read_line: int, other: tuple[str, int, int],
-                   line: int, filename: str) -> Diagnosis:
+    def _diagnosis(name: str, thread: str, read_line: int,
+                   other: tuple[str, int, int, float], line: int, filename: str) -> Diagnosis:
         file = os.path.basename(filename)
         summary = (f"{thread} read `{name}` at line {read_line}, {other[0]} wrote it at line "
                    f"{other[1]}, then {thread} wrote its stale copy at line {line} ({file}): "
                    f"{other[0]}'s update was lost. (Thread switches were injected with seed "
                    f"{base_seed()}.)")
-        return Diagnosis(Status.RACE, summary, seed=base_seed(), advice=ADVICE)
+        return Diagnosis(Status.RACE, summary, seed=base_seed(), advice=ADVICE,
+                         timeline=timeline.picture(focus=(thread, other[0])))
 
 
 ADVICE = ("A read followed by a write, or a check followed by an act, is not atomic: "
@@ -85,7 +96,8 @@ ADVICE = ("A read followed by a write, or a check followed by an act, is not ato
 
 def found_by_test(message: str) -> Diagnosis:
     """A race that a test saw in its results (a count off, an overdraft)."""
-    return Diagnosis(Status.RACE, message, seed=base_seed(), advice=ADVICE)
+    return Diagnosis(Status.RACE, message, seed=base_seed(), advice=ADVICE,
+                     timeline=timeline.picture())
 
 
 _races = LostUpdates()

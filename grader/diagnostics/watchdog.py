@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.diagnostics import explain, naming, state
+from grader.diagnostics import explain, naming, state, timeline
 from grader.runner.protocol import Diagnosis, ProtocolError, Status
 
 POLL = 0.05
@@ -211,7 +211,7 @@ def check() -> None:
             return
         crash = _new_crash()
         if crash is not None:
-            listener(crash)
+            listener(timeline.redrawn(crash))  # with what waits for the dead thread
             return
         loop = _endless_loop()
         if loop is not None:
@@ -355,7 +355,8 @@ def _report(kind: Status, idents: list[int], frames: dict[int, Any],
     else:
         summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
         advice = STALL_ADVICE
-    diagnosis = Diagnosis(kind, summary, tuple(threads), advice)
+    diagnosis = Diagnosis(kind, summary, tuple(threads), advice,
+                          timeline=timeline.picture(focus=tuple(t.name for t in threads)))
     # Stuck threads stay stuck: never report them again. The main thread is
     # interrupted by the diagnosis and goes on to the next test.
     state.reported.update(set(idents) - {_main_ident()})

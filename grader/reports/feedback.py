@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.model import ExerciseResult, Status, StudentResult
-from grader.reports import student
+from grader.reports import student, timeline
 from grader.reports.atomic import write_text
 from grader.reports.templates import render_template
 
@@ -25,8 +25,10 @@ def _test_view(ex: ExerciseResult, test: Any, redact: student.Redactor) -> dict[
     if claim:  # the author's words say it better than a generic sentence
         expected = (f"The test says: {claim}" if test.status is Status.FAILED
                     else f"{expected} The test says: {claim}")
+    drawn = timeline.of(test.status, test.diagnosis)
     return {"name": test.name, "hidden": test.hidden, "lesson": test.lesson,
-            "status": str(test.status),
+            "status": str(test.status), "diagnosis": test.diagnosis,
+            "timeline": timeline.text(drawn, str(test.status)) if drawn else "",
             "max_score": test.max_score, "happened": why.happened, "expected": expected,
             "to_try": why.to_try, "message": message}
 
@@ -94,6 +96,8 @@ def render(result: StudentResult, redact: student.Redactor | None = None) -> str
                       f"- **What to try:** {test['to_try']}", ""]
             if test["message"]:
                 lines += _fence(test["message"])
+            if test["timeline"]:
+                lines += _fence(test["timeline"])
         if ex["seed"] is not None:
             lines += [f"Seed of this run: {ex['seed']} (`grader check {ex['slug']} --seed "
                       f"{ex['seed']}` replays the same interleaving).", ""]

@@ -142,12 +142,19 @@ def kill_run(root: int, baseline: set[int], rounds: int = 200) -> int:
     return len(killed)
 
 
-def _is_zombie(pid: int) -> bool:
+def state_and_cpu(pid: int) -> tuple[str, int] | None:
+    """(state letter, CPU ticks used so far) of ``pid``; None once it is gone."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
-    except OSError:
-        return True
+            fields = f.read().rsplit(b")", 1)[-1].split()
+        return fields[0].decode(), int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _is_zombie(pid: int) -> bool:
+    seen = state_and_cpu(pid)
+    return seen is None or seen[0] == "Z"
 
 
 def reap_adopted(baseline: set[int], timeout: float = 2.0) -> None:

@@ -65,6 +65,67 @@ class ThreadState:
 
 
 @dataclass(frozen=True)
+class TimelineEvent:
+    """One moment of a thread's life, as the timeline shows it.
+
+    ``kind`` is one of :data:`TIMELINE_KINDS`; ``obj`` is the student's name
+    for the lock, condition, queue, thread, process or variable, ``ref`` tells
+    objects with the same name apart (same ``ref``, same object), ``other`` is
+    the thread a wait is for (a lock's holder, a joined thread) or whose write
+    a stale write overwrote."""
+
+    t: float  # seconds since the timeline's first event
+    thread: str
+    kind: str
+    obj: str = ""
+    ref: int = 0
+    line: int = 0
+    file: str = ""
+    other: str = ""
+
+
+# what each kind of event means, for legends and the text version
+TIMELINE_KINDS = {
+    "start": "starts", "end": "ends", "take": "takes", "wait": "waits for",
+    "release": "releases", "cond-wait": "waits on", "notify": "notifies",
+    "put": "puts into", "get": "gets from", "get-wait": "waits for an item of",
+    "join": "waits for", "joined": "has joined", "process-start": "starts process",
+    "read": "reads", "write": "writes", "stale-write": "writes its stale copy of",
+    "crash": "dies with",
+}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The last moments of a test before its verdict, lane by lane: the
+    threads (and processes) in ``lanes``, their events oldest first (at most a
+    few dozen; ``folded`` earlier ones are left out), the locks each thread
+    already held when the shown part begins, and when the verdict came."""
+
+    lanes: tuple[str, ...]
+    events: tuple[TimelineEvent, ...]
+    folded: int = 0
+    holding: tuple[tuple[str, str, int], ...] = ()  # (thread, lock name, ref) at the start
+    end: float = 0.0  # the verdict, in seconds since the first event
+    more_lanes: int = 0  # threads left out to keep the picture readable
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Timeline:
+        kinds = set(TIMELINE_KINDS)
+        events = tuple(TimelineEvent(
+            t=float(e["t"]), thread=str(e["thread"]), kind=str(e["kind"]),
+            obj=str(e.get("obj", "")), ref=int(e.get("ref", 0)), line=int(e.get("line", 0)),
+            file=str(e.get("file", "")), other=str(e.get("other", "")))
+            for e in data["events"])
+        if any(e.kind not in kinds for e in events):
+            raise ValueError("an unknown kind of timeline event")
+        return cls(lanes=tuple(map(str, data["lanes"])), events=events,
+                   folded=int(data.get("folded", 0)),
+                   holding=tuple((str(a), str(b), int(c)) for a, b, c in data.get("holding", ())),
+                   end=float(data.get("end", 0.0)), more_lanes=int(data.get("more_lanes", 0)))
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     """A deadlock, a stall, a lock-order inversion or a race, for a student."""
 
@@ -73,6 +134,7 @@ class Diagnosis:
     threads: tuple[ThreadState, ...] = ()
     advice: str = ""
     seed: int | None = None  # the base seed of provoked thread switches (races)
+    timeline: Timeline | None = None  # what led to it, lane by lane
 
     def with_summary(self, summary: str) -> Diagnosis:
         return replace(self, summary=summary)
@@ -92,6 +154,8 @@ class Diagnosis:
         data["kind"] = str(self.kind)
         if self.seed is None:
             del data["seed"]
+        if self.timeline is None:
+            del data["timeline"]
         return data
 
     @classmethod
@@ -106,9 +170,11 @@ class Diagnosis:
                                          for f in t.get("frames", ())))
                 for t in data.get("threads", ()))
             seed = data.get("seed")
+            timeline = data.get("timeline")
             return cls(kind=Status(data["kind"]), summary=str(data["summary"]), threads=threads,
                        advice=str(data.get("advice", "")),
-                       seed=int(seed) if seed is not None else None)
+                       seed=int(seed) if seed is not None else None,
+                       timeline=Timeline.from_dict(timeline) if timeline else None)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ProtocolError(f"not a diagnosis: {exc}") from None
 

@@ -19,6 +19,7 @@ import sys
 import threading
 from typing import Any
 
+from grader.diagnostics import timeline
 from grader.diagnostics.lockorder import Edge, OrderGraph
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,17 +53,26 @@ class TrackedLock:
         self.name = name
         self.key = next(tracker._ids)
         self._inner = inner if inner is not None else _thread.allocate_lock()
+        self._holder = ""  # the name of the thread holding it, for the timeline
+        if hasattr(self._inner, "_shown"):
+            self._inner._shown = False  # (this one is on the timeline instead)
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         if blocking:
             self._tracker._before_acquire(self)
+            if self._inner.locked():
+                timeline.record("wait", self, other=self._holder)
         got = self._inner.acquire(blocking, timeout)
         if got:
             self._tracker._held().append(self)
+            self._holder = timeline.holder_name_of(threading.get_ident())
+            timeline.record("take", self)
         return got
 
     def release(self) -> None:
         self._inner.release()
+        self._holder = ""
+        timeline.record("release", self)
         held = self._tracker._held()
         for i in range(len(held) - 1, -1, -1):
             if held[i] is self:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import process as mp_process
@@ -45,6 +46,28 @@ def processes_ended(made: list[mp_process.BaseProcess], timeout: float = 5.0) ->
     """True once none of ``made`` is alive (waiting up to ``timeout`` seconds)."""
     return wait_until(lambda: not any(p.is_alive() for p in made), timeout=timeout,
                       interval=0.02)
+
+
+def children_waiting(timeout: float = 5.0, looks: int = 5, interval: float = 0.02) -> bool:
+    """Wait until every live ``multiprocessing`` child of this process has ended
+    or sleeps without using CPU, for ``looks`` looks in a row; True if that
+    happened within ``timeout`` seconds. A child that still starts (imports,
+    or waits for a CPU on a busy machine) is running, not sleeping."""
+    from grader.runner import procs
+
+    end = time.monotonic() + timeout
+    before: dict[int, tuple[str, int] | None] = {}
+    calm = 0
+    while time.monotonic() < end:
+        now = {p.pid: procs.state_and_cpu(p.pid) for p in multiprocessing.active_children()
+               if p.pid is not None}
+        asleep = all(s is None or s[0] in "SZXx" for s in now.values())
+        calm = calm + 1 if asleep and now == before else 0
+        if calm >= looks:
+            return True
+        before = now
+        time.sleep(interval)
+    return False
 
 
 class ThreadStarts:

@@ -26,8 +26,6 @@ DEADLINE = 4.0  # seconds for one reply; a correct echo answers in milliseconds
 
 pytestmark = pytest.mark.timeout_s(20)
 
-_hung: list[str] = []
-
 OBJECTS = [
     0, -1, 2**70, 3.5, None, True, "", "hello", "h\u00e9llo \u2603\n",
     b"", bytes(range(256)), b"line\r\nother\rlast\n", "text\r\n", (1, "two", None),
@@ -248,9 +246,6 @@ def test_uses_running_interpreter():
 @pytest.mark.lesson
 def test_conversation():
     """Send, wait for the reply, send again: the child keeps running between messages."""
-    if _hung:
-        pytest.fail(f"not run: {_hung[0]} already hung (see that test).\n{FLUSH_ADVICE}",
-                    pytrace=False)
     with echo_child() as (proc, chan):
         for i, obj in enumerate(["hello", 42, ("a", b"\r\n")]):
             try:
@@ -266,7 +261,6 @@ def test_conversation():
                 got = call_with_deadline(chan.recv, deadline=DEADLINE,
                                          what=f"recv() of the reply to {obj!r}")
             except DeadlineExceeded:
-                _hung.append("the conversation with the echo child")
                 pytest.fail(
                     f"sent {obj!r} (message {i + 1}) and waited {DEADLINE:g} s for the reply: "
                     f"none came. Either the message is still in the parent's buffer, or the "

@@ -2,10 +2,9 @@
 
 pipe_sum is called under a deadline: a consumer that never sees end of input
 (an unused write end left open somewhere) hangs, which fails the test after
-DEADLINE seconds. A hang is remembered, so the later tests fail at once
-instead of waiting again (spawn and forkserver run first: a write end leaked
-only by fork's inheritance then still shows them passing). Every child
-process a test leaves behind is terminated after it.
+DEADLINE seconds. A hang fails its own test only: every test makes its own
+pipe and processes, and every child process a test leaves behind is
+terminated after it.
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ SENTINEL_LIKE = [None, 0, -1, "STOP", "stop", "END", "DONE", "EOF", "QUIT", "", 
 
 pytestmark = pytest.mark.timeout_s(30)
 
-_hung: list[str] = []  # the call that hung, and under which start method
-
 HANG_ADVICE = (
     "The consumer reads until recv() raises EOFError, and that only happens once EVERY copy "
     "of the pipe's write end is closed: the one in the parent (close it when all items are "
@@ -40,15 +37,11 @@ def expected(items) -> tuple[int, int]:
 
 
 def run_pipe_sum(items, what: str):
-    """pipe_sum(items) under a deadline, with a hang explained once per start method."""
+    """pipe_sum(items) under a deadline, a hang explained with its start method."""
     method = multiprocessing.get_start_method()
-    if _hung:
-        pytest.fail(f"not run: pipe_sum already hung in {_hung[0]} (see that test).\n"
-                    f"{HANG_ADVICE}", pytrace=False)
     try:
         return call_with_deadline(pipe.pipe_sum, items, deadline=DEADLINE, what=what)
     except DeadlineExceeded as exc:
-        _hung.append(f"{what} under the {method!r} start method")
         pytest.fail(f"{what} under the {method!r} start method did not return within "
                     f"{DEADLINE:g} s: the consumer never saw the end of the input.\n"
                     f"{HANG_ADVICE}\n\n{exc}", pytrace=False)

@@ -8,11 +8,15 @@ grader.testing.tasks_queue_mp) that pickle under every start method:
   in the worker's queue feeder after task_done(): polling ``results.empty()``
   loses it every time;
 - ``echo_after`` finishes tasks out of order, to check the input order.
+- every test runs inside ``worst_queue_timing``: a queue sends nothing
+  until the workers wait for work, and ``empty()`` in the parent is True until
+  ``get()``, so polling ``tasks.empty()`` or ``results.empty()`` fails every
+  time, not by chance.
 
 process_all is called under a deadline; a hang (task_done missed for a
-sentinel: JoinableQueue.join() never returns) is remembered, so the later tests
-fail at once instead of waiting again. Child processes a test leaves behind are
-terminated after it.
+sentinel: JoinableQueue.join() never returns) fails that test only: every test
+makes its own queues and processes, and the child processes a test leaves
+behind are terminated after it.
 """
 
 from __future__ import annotations
@@ -25,14 +29,12 @@ import queue_mp
 
 from grader.testing import DeadlineExceeded, call_with_deadline, processes_ended, record_processes
 from grader.testing.tasks import Ran, fail_on, hold, max_overlap, square
-from grader.testing.tasks_queue_mp import SlowToSend, echo_after, slow_to_send
+from grader.testing.tasks_queue_mp import echo_after, slow_to_send, worst_queue_timing
 
 DEADLINE = 3.0  # a correct run takes about a second, even under spawn on a busy machine
 START_METHODS = ["spawn", "forkserver", "fork"]
 
 pytestmark = pytest.mark.timeout_s(30)
-
-_hung: list[str] = []
 
 HANG_ADVICE = (
     "A correct process_all returns these in about a second. The usual cause of a hang: "
@@ -46,23 +48,20 @@ HANG_ADVICE = (
 
 
 def run_process_all(items, handler, what: str, advice: str = HANG_ADVICE, **kwargs):
-    if _hung:
-        pytest.fail(f"not run: process_all already hung in {_hung[0]} (see that test).\n"
-                    f"{advice}", pytrace=False)
     try:
         return call_with_deadline(queue_mp.process_all, items, handler, deadline=DEADLINE,
                                   what=what, **kwargs)
     except DeadlineExceeded as exc:
         method = multiprocessing.get_start_method()
-        _hung.append(f"{what} under the {method!r} start method")
         pytest.fail(f"{what} under the {method!r} start method did not return within "
                     f"{DEADLINE:g} s.\n{advice}\n\n{exc}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
 def started():
-    """Every process started during the test; the survivors are ended after it."""
-    with record_processes() as made:
+    """Every process started during the test; the survivors are ended after it.
+    The queues show their worst timing (worst_queue_timing)."""
+    with record_processes() as made, worst_queue_timing():
         yield made
 
 
@@ -153,10 +152,11 @@ def test_no_result_lost(started):
 
 @pytest.mark.lesson
 def test_no_task_lost_while_the_queue_looks_empty(started):
-    """Each item takes 0.2 s to be pickled by the task queue's feeder thread, so
-    the workers, started first, find the queue empty although tasks are coming."""
-    what = "process_all(items that take 0.2 s each to be sent, square)"
-    got = run_process_all([SlowToSend(i) for i in range(3)], square, what, advice=(
+    """The tasks reach the task queue only once the workers wait for work
+    (worst_queue_timing), so workers started first find the queue empty
+    although tasks are coming: every time, not only when they are quick."""
+    what = "process_all(range(3), square)"
+    got = run_process_all(range(3), square, what, advice=(
         "A put() returns at once and the queue's background thread sends the item later, "
         "so a worker can find the task queue EMPTY before the first task has arrived. A "
         "worker that stops when tasks.empty() is True quits with the work undone, and "
