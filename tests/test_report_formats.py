@@ -159,6 +159,13 @@ def test_feedback_files_for_every_student(graded):
     carol = (graded / "carol" / "feedback.md").read_text()
     assert "What to try:** Every wait needs a matching notify" in carol  # the stall
     assert "What to try:** Take locks in one global order" in carol  # the deadlock
+    assert "Timeline up to the deadlock (|), one column per event:" in carol
+    assert "Timeline up to the stall (|), one column per event:" in carol
+    data = json.loads((graded / "carol" / "results.json").read_text())
+    deadlocked = [t for t in data["exercises"]["deadlock"]["tests"] if t["status"] == "deadlock"]
+    assert deadlocked and all(t["diagnosis"]["timeline"]["lanes"] for t in deadlocked)
+    page = (graded / "carol" / "feedback.html").read_text()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
 
 
 # -- report.html in a real browser ---------------------------------------------
@@ -275,6 +282,7 @@ def test_the_class_table_of_a_whole_course_fits_a_laptop_screen(course, tmp_path
 def test_per_student_page_shows_diagnosis_and_stacks(graded):
     page = (graded / "carol" / "report.html").read_text()
     assert "deadlock:</strong>" in page and "holds" in page  # the diagnosis, by thread
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page  # its timeline
     assert "message and stacks" in page
 
 
