@@ -44,6 +44,7 @@ _names: dict[tuple[types.CodeType, int, int], str] = {}  # (code, line, object i
 _refs: dict[int, int] = {}  # object id -> a small number telling same-named objects apart
 _next_ref = itertools.count(1)
 _get_ident = _thread.get_ident
+_now = time.monotonic
 _GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THREADING = threading.__file__
 # a Condition's methods, which act on the student's own lock
@@ -162,12 +163,12 @@ def record(kind: str, obj: Any = None, *, name: str | None = None, thread: Any =
         else:
             name = _names.get((frame.f_code, frame.f_lineno, id(obj))) or name_in(frame, obj)
     if thread is None:
-        lane = _this_thread()
+        lane = _labels.get(_get_ident()) or _this_thread()
     else:  # a thread not started yet has no ident: its lane is keyed by the object
         lane = _label(getattr(thread, "ident", None) or -id(thread), thread.name)
-    _ring.append((time.monotonic(), lane, kind, name,
-                  0 if obj is None else ref(obj), frame.f_lineno, frame.f_code.co_filename,
-                  other))
+    _ring.append((_now(), lane, kind, name,
+                  0 if obj is None else (_refs.get(id(obj)) or ref(obj)), frame.f_lineno,
+                  frame.f_code.co_filename, other))
 
 
 def record_at(when: float, thread: str, kind: str, name: str, line: int, filename: str,
@@ -197,6 +198,7 @@ def reset() -> None:
     """A new test: forget the events of the last one."""
     _ring.clear()
     _labels.clear()
+    _refs.clear()
 
 
 def holder_name(lock: Any) -> str:
