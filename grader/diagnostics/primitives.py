@@ -145,9 +145,9 @@ class TrackedLock:
         owner, self._owner = self._owner, None
         _forget_held(owner, self)
         state.bump(_get_ident())
-        self._inner.release()
-        if self._shown:
+        if self._shown:  # (before: the next holder's take comes after it)
             timeline.record("release", self)
+        self._inner.release()
 
     def __exit__(self, *exc: object) -> None:
         self.release()

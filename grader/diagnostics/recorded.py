@@ -22,8 +22,12 @@ def _queue() -> None:
     @functools.wraps(real_put)
     def put(self: queue.Queue, item: Any, block: bool = True,
             timeout: float | None = None) -> None:
+        room = not 0 < self.maxsize <= self._qsize()  # type: ignore[attr-defined]
+        if room:  # (recorded before: the getter's get comes after it)
+            timeline.record("put", self)
         real_put(self, item, block, timeout)
-        timeline.record("put", self)
+        if not room:
+            timeline.record("put", self)
 
     @functools.wraps(real_get)
     def get(self: queue.Queue, block: bool = True, timeout: float | None = None) -> Any:
@@ -76,8 +80,8 @@ def _semaphore() -> None:
 def _recorded_release(real_release: Any) -> Any:
     @functools.wraps(real_release)
     def release(self: threading.Semaphore, n: int = 1) -> None:
+        timeline.record("release", self)  # (before: a waiter's take comes after it)
         real_release(self, n)
-        timeline.record("release", self)
 
     return release
 

@@ -24,10 +24,12 @@ WAITS = {"wait", "cond-wait", "get-wait", "join"}
 STARTS = {"start", "process-start"}
 ENDS = {"end", "crash"}
 RACE = {"read", "write", "stale-write"}
+RACE_WORDS = {"read": "reads", "write": "writes", "stale-write": "stale write of"}
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f"]
 RED = "#d62728"
 
-LABEL_W, STEP, RIGHT, TOP, LANE_H = 130, 20, 110, 34, 50
+LABEL_W, RIGHT, TOP, LANE_H = 130, 110, 34, 50
+STEPS = (20.0, 48.0, 660.0)  # pixels per event: at least, at most, and for all of them
 LEGEND_W = 660
 
 
@@ -119,8 +121,10 @@ def _colours(timeline: Timeline) -> dict[int, str]:
     return {ref: PALETTE[i % len(PALETTE)] for i, ref in enumerate(refs)}
 
 
-def _x(i: float) -> float:
-    return LABEL_W + STEP * (i + 0.5)
+def _step(n: int) -> float:
+    """Pixels between two events: wide for a few, narrower for many."""
+    low, high, room = STEPS
+    return max(low, min(high, room / max(n, 1)))
 
 
 def svg(timeline: Timeline, verdict: str = "") -> str:
@@ -128,7 +132,12 @@ def svg(timeline: Timeline, verdict: str = "") -> str:
     events, lanes = timeline.events, list(timeline.lanes)
     n = len(events)
     lane_y = {name: TOP + LANE_H * (k + 0.5) for k, name in enumerate(lanes)}
-    width = max(LABEL_W + STEP * (n + 1) + RIGHT, LABEL_W + LEGEND_W)
+    step = _step(n)
+
+    def _x(i: float) -> float:
+        return LABEL_W + step * (i + 0.5)
+
+    width = max(LABEL_W + step * (n + 1) + RIGHT, LABEL_W + LEGEND_W)
     legend_y = TOP + LANE_H * len(lanes) + 18
     height = legend_y + 30
     colours = _colours(timeline)
@@ -237,7 +246,8 @@ def _mark(e: TimelineEvent, x: float, y: float) -> str:
         return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{RED}"/>'
                 f'<text class="mark" x="{x:.1f}" y="{y + 3:.1f}" fill="#fff" font-size="8" '
                 f'text-anchor="middle">{letter}</text>'
-                f'<text x="{x:.1f}" y="{y + 17:.1f}" fill="{RED}" text-anchor="middle">'
+                f'<text x="{x:.1f}" y="{y - 10 if e.kind == "read" else y + 17:.1f}" '
+                f'fill="{RED}" text-anchor="middle">{escape(RACE_WORDS[e.kind])} '
                 f'{escape(e.obj)} {line}</text>')
     if e.kind in STARTS:
         return (f'<path d="M{x - 4:.1f},{y - 6:.1f} L{x + 5:.1f},{y:.1f} L{x - 4:.1f},'

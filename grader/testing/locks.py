@@ -70,9 +70,10 @@ class TrackedLock:
         return got
 
     def release(self) -> None:
+        if self._inner.locked():  # (recorded before: the next holder's take comes after)
+            timeline.record("release", self)
+            self._holder = ""
         self._inner.release()
-        self._holder = ""
-        timeline.record("release", self)
         held = self._tracker._held()
         for i in range(len(held) - 1, -1, -1):
             if held[i] is self:
