@@ -1,7 +1,13 @@
 """Repeated runs: every reference solution must pass N of N, every stub fail
-N of N. With --hog cpu,mem, a CPU-bound process and/or a process that keeps
-rewriting a large block of memory run beside the grader the whole time.
-Exit 1 if any run went the wrong way."""
+N of N. Each run grades them all as one class, the way an instructor grades
+(in parallel, ``--jobs`` at a time; tests marked cpu_sensitive alone), with
+that run's seed. With --hog cpu,mem, a CPU-bound process and/or a process that
+keeps rewriting a large block of memory run beside the grader the whole time.
+Exit 1 if any run went the wrong way.
+
+    python bench/stress.py --runs 50 --hog cpu,mem       # make stress HOG=1
+    python bench/stress.py --runs 5 --only pool,queue_mp --jobs 1
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.course import load_course  # noqa: E402
 from grader.model import Status  # noqa: E402
-from grader.validate import run_files  # noqa: E402
+from grader.validate import SOLUTION, grade_cases, solution_case, stub_case  # noqa: E402
 
 HOGS = {
     "cpu": "while True: pass",
@@ -32,42 +38,48 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--only", help="comma-separated slugs")
+    parser.add_argument("--jobs", type=int, default=0, help="runs at once (default: two per core)")
     parser.add_argument("--hog", nargs="?", const="cpu", default="",
                         help="hogs to run beside: cpu, mem or cpu,mem (bare --hog: cpu)")
     parser.add_argument("--hog-mb", type=int, default=2048, help="size of the memory hog")
     args = parser.parse_args()
     course = load_course(ROOT)
     exercises = course.select(args.only.split(",") if args.only else None)
+    cases = [make(e) for e in exercises for make in (solution_case, stub_case)]
     # a SIGTERM ends the hogs too (the finally below runs)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     hogs = [subprocess.Popen([sys.executable, "-c", HOGS[kind].format(mb=args.hog_mb)])
             for kind in filter(None, args.hog.split(","))]
-    bad = 0
+    passed = dict.fromkeys((e.slug for e in exercises), 0)
+    failed = dict(passed)
+    start = time.monotonic()
     try:
-        print(f"{'exercise':<12} {'solution passed':>16} {'stub failed':>12} {'seconds':>8}")
-        for exercise in exercises:
-            start = time.monotonic()
-            passed = failed = 0
-            for run in range(args.runs):
-                sol = run_files(exercise, exercise.solution_files(), seed=run)
-                passed += sol.status is Status.PASSED
-                if sol.status is not Status.PASSED:
-                    for t in sol.tests:
+        for run in range(args.runs):
+            results = grade_cases(course, cases, seed=run, jobs=args.jobs)
+            for case, result in results.items():
+                if case.kind == SOLUTION:
+                    passed[case.slug] += result.status is Status.PASSED
+                    for t in result.tests:
                         if t.status is not Status.PASSED:
-                            print(f"  {exercise.slug} solution failed with seed {run}: "
-                                  f"{t.name} {t.status}: {t.message[:400]!r}", flush=True)
-                stub = run_files(exercise, exercise.stub_files(), seed=run)
-                hidden = [t for t in stub.tests if t.hidden]
-                failed += any(t.status is not Status.PASSED for t in hidden)
-            bad += (args.runs - passed) + (args.runs - failed)
-            print(f"{exercise.slug:<12} {passed:>12}/{args.runs:<3} {failed:>8}/{args.runs:<3} "
-                  f"{time.monotonic() - start:>8.1f}", flush=True)
+                            print(f"  {case.slug} solution failed with seed {run}: {t.name} "
+                                  f"{t.status}: {t.message[:400]!r}", flush=True)
+                else:
+                    failed[case.slug] += any(t.status is not Status.PASSED
+                                             for t in result.tests if t.hidden)
+            print(f"run {run + 1} of {args.runs} done after {time.monotonic() - start:.0f} s",
+                  flush=True)
     finally:
         for hog in hogs:
             hog.kill()
             hog.wait()
+    print(f"\n{'exercise':<12} {'solution passed':>16} {'stub failed':>12}")
+    for slug in passed:
+        print(f"{slug:<12} {passed[slug]:>12}/{args.runs:<3} {failed[slug]:>8}/{args.runs:<3}")
+    bad = sum(args.runs - n for n in passed.values()) + sum(args.runs - n
+                                                           for n in failed.values())
     beside = f" (with hogs beside: {args.hog})" if hogs else ""
-    print(f"{'wrong verdicts':<12} {bad}{beside}")
+    print(f"{'wrong verdicts':<12} {bad} in {len(cases) * args.runs} gradings, "
+          f"{time.monotonic() - start:.0f} s{beside}")
     return 1 if bad else 0
 
 

@@ -254,6 +254,7 @@ def _print_check(exercise: Exercise, result: ExerciseResult) -> None:
     out.print(f"[bold]{exercise.slug}[/]: {escape(exercise.title)}")
     if result.message:
         out.print(result.message, markup=False)
+    from grader.reports import timeline
     from grader.reports.student import failed_tests
 
     explained = {t.name for t in failed_tests(result)}  # not when the file did not import
@@ -263,6 +264,10 @@ def _print_check(exercise: Exercise, result: ExerciseResult) -> None:
         out.print(f"  {mark} {escape(test.name)}")
         if test.name in explained and test.message:
             out.print("    " + test.message.replace("\n", "\n    "), markup=False)
+        drawn = timeline.of(test.status, test.diagnosis) if test.name in explained else None
+        if drawn is not None:
+            out.print("    " + timeline.text(drawn, str(test.status)).replace("\n", "\n    "),
+                      markup=False)
     passed = sum(t.status is Status.PASSED for t in result.tests)
     if result.status is not Status.PASSED:
         out.print(f"{passed} of {len(result.tests)} public tests passed. The hidden tests "

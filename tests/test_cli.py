@@ -156,6 +156,8 @@ def test_check_for_a_student(tmp_path):
     shutil.copytree(ROOT / "exercises" / "race", tmp_path / "stub")
     stub = grader("check", "race", "--path", str(tmp_path / "stub"))
     assert stub.returncode == 1 and "RACE" in stub.stdout
+    said = " ".join(stub.stdout.split())  # the lost update's timeline, as text lanes
+    assert "Timeline up to the race (|)" in said and "writes its stale copy of `_value`" in said
     alice = tmp_path / "alice"  # a check records its result in the working copy
     shutil.copytree(CLASS / "alice", alice)
     good = grader("check", "race", "--path", str(alice))
