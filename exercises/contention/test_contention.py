@@ -9,7 +9,7 @@ import threading
 import contention
 import pytest
 
-from grader.testing import call_with_deadline, wait_until
+from grader.testing import call_with_deadline, wait_until, with_cpu_share
 
 DEADLINE = 10.0  # seconds: a hang fails the test with a stack instead of blocking forever
 
@@ -32,9 +32,15 @@ def test_returns_seconds():
 @pytest.mark.cpu_sensitive
 def test_hog_slows_the_echo():
     quiet, hogged = [], []
-    for _ in range(3):  # interleaved, so a busy moment of the machine hits both
+    for _ in range(15):  # interleaved, so a busy moment of the machine hits both
         quiet.append(io_latency(10, False))
-        hogged.append(io_latency(10, True))
+        latency, cpu = with_cpu_share(io_latency, 10, True)
+        if cpu >= 0.3:  # the hog did spin (on a busy machine it may not have had a CPU yet)
+            hogged.append(latency)
+        if len(hogged) == 3:
+            break
+    assert hogged, ("with cpu_hog=True the process hardly used the CPU: the hog did not spin. "
+                    "It must compute (a loop that counts), not sleep or wait.")
     q, h = statistics.median(quiet), statistics.median(hogged)
     assert h > 5 * q, (
         f"median response time without a hog {q * 1e3:.3f} ms, with the hog {h * 1e3:.3f} ms: "

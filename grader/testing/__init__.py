@@ -31,6 +31,7 @@ from grader.testing.observe import (
     thread_cpu_time,
     wait_until,
     wait_until_blocked,
+    with_cpu_share,
 )
 from grader.testing.starts import (
     ThreadStarts,
@@ -78,4 +79,5 @@ __all__ = [
     "thread_cpu_time",
     "wait_until",
     "wait_until_blocked",
+    "with_cpu_share",
 ]

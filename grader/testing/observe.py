@@ -112,3 +112,13 @@ def busy_cpu_ratio(fn: Callable[[], Any], window: float = 0.3,
         release()
         thread.join(timeout)
     return ratio
+
+
+def with_cpu_share(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    """``fn(*args)``, and the share of one CPU this whole process used while it
+    ran: about 1 while a thread of it spins, about 0 while everything waits.
+    On a busy machine a new thread can wait for a CPU for a while: a test that
+    needs a spinning thread counts only the calls in which it did spin."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = fn(*args)
+    return result, (time.process_time() - cpu) / max(time.perf_counter() - wall, 1e-9)

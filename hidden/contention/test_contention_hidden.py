@@ -21,10 +21,13 @@ from grader.testing import (
     stop_spinning,
     thread_cpu_time,
     wait_until,
+    with_cpu_share,
 )
 
 DEADLINE = 10.0  # seconds for one io_latency call: generous, so only a hang trips it
 REPEATS = 5
+MAX_TRIES = 25  # runs with the hog, until REPEATS of them saw it spin
+SPUN = 0.3  # share of one CPU the process uses in a run where the hog did spin
 ROUNDS = 15
 
 
@@ -76,11 +79,25 @@ def test_single_round():
 @pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_spinning_hog_slows_the_echo():
-    quiet, hogged = [], []
-    for _ in range(REPEATS):  # interleaved: a busy moment of the machine hits both
+    """A run with the hog counts only if the hog did spin meanwhile: on a busy
+    machine a new thread can wait for a CPU through all 15 rounds, and then
+    nothing held the GIL. A hog that sleeps never spins, so it never counts."""
+    quiet, hogged, shares = [], [], []
+    for _ in range(MAX_TRIES):  # interleaved: a busy moment of the machine hits both
         quiet.append(io_latency(ROUNDS, False))
-        hogged.append(io_latency(ROUNDS, True))
+        latency, share = with_cpu_share(io_latency, ROUNDS, True)  # a spinning hog: ~100%
         stop_spinning_leftovers()  # (another test checks that the hog stopped)
+        shares.append(share)
+        if share >= SPUN:
+            hogged.append(latency)
+        if len(hogged) == REPEATS:
+            break
+    assert hogged, (
+        f"in {MAX_TRIES} runs of io_latency({ROUNDS}, cpu_hog=True) the process used at most "
+        f"{max(shares):.0%} of a CPU: the hog did not spin. A hog that sleeps (time.sleep, "
+        "Event.wait) or waits releases the GIL and changes nothing; it must run Python "
+        "bytecode (a loop that counts) until it is told to stop."
+    )
     q, h = statistics.median(quiet), statistics.median(hogged)
     assert h > 5 * q, (
         f"over {REPEATS} interleaved runs, the median response time was {q * 1e3:.3f} ms "
