@@ -31,23 +31,24 @@ def test_returns_seconds():
 @pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_hog_slows_the_echo():
-    quiet, hogged = [], []
+    """On a busy machine the hog can be off the CPU for a while, and then nothing
+    slows the echo: the test tries again, and counts only runs where the hog spun."""
+    quiet, seen = [], []
     for _ in range(15):  # interleaved, so a busy moment of the machine hits both
-        quiet.append(io_latency(10, False))
-        latency, cpu = with_cpu_share(io_latency, 10, True)
-        if cpu >= 0.3:  # the hog did spin (on a busy machine it may not have had a CPU yet)
-            hogged.append(latency)
-        if len(hogged) == 3:
-            break
-    assert hogged, ("with cpu_hog=True the process hardly used the CPU: the hog did not spin. "
-                    "It must compute (a loop that counts), not sleep or wait.")
-    q, h = statistics.median(quiet), statistics.median(hogged)
-    assert h > 5 * q, (
-        f"median response time without a hog {q * 1e3:.3f} ms, with the hog {h * 1e3:.3f} ms: "
-        "a thread spinning in Python should make the echo many times slower. Does the hog "
-        "really compute (no sleep in its loop)? Does the client pause PAUSE seconds before "
-        "each request, with the time counted from `due`?"
-    )
+        quiet.append(io_latency(60, False))
+        latency, cpu = with_cpu_share(io_latency, 60, True)
+        if cpu < 0.3:  # the hog hardly ran
+            continue
+        seen.append(latency)
+        if latency > 5 * statistics.median(quiet):
+            return
+    assert seen, ("with cpu_hog=True the process hardly used the CPU: the hog did not spin. "
+                  "It must compute (a loop that counts), not sleep or wait.")
+    pytest.fail(
+        f"median response time without a hog {statistics.median(quiet) * 1e3:.3f} ms, with the "
+        f"hog at most {max(seen) * 1e3:.3f} ms: a thread spinning in Python should make the "
+        "echo many times slower. Does the client pause PAUSE seconds before each request, "
+        "with the time counted from `due`?", pytrace=False)
 
 
 @pytest.mark.lesson

@@ -25,10 +25,13 @@ from grader.testing import (
 )
 
 DEADLINE = 10.0  # seconds for one io_latency call: generous, so only a hang trips it
-REPEATS = 5
-MAX_TRIES = 25  # runs with the hog, until REPEATS of them saw it spin
+MAX_TRIES = 25  # runs with the hog, until one of them shows its effect
 SPUN = 0.3  # share of one CPU the process uses in a run where the hog did spin
 ROUNDS = 15
+# rounds of a call that measures the hog's effect: on a busy machine a new thread may get
+# its first CPU only some 20 ms after it started, and the median of 60 rounds (about 60 ms
+# even without the hog) is taken where the hog did run
+HOG_ROUNDS = 60
 
 
 def io_latency(rounds: int, cpu_hog: bool) -> float:
@@ -79,35 +82,37 @@ def test_single_round():
 @pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_spinning_hog_slows_the_echo():
-    """A run with the hog counts only if the hog did spin meanwhile: on a busy
-    machine a new thread can wait for a CPU through all 15 rounds, and then
-    nothing held the GIL. A hog that sleeps never spins, so it never counts."""
-    quiet, hogged, shares = [], [], []
+    """The hog's effect must show in a run where the hog did spin. On a busy
+    machine the hog can be off the CPU for long stretches, waiting for the GIL
+    it gave up, and meanwhile nothing slows the echo: such a run proves
+    nothing, so the test tries again, up to MAX_TRIES times. A hog that sleeps
+    never spins, so no run of it can pass."""
+    quiet, seen, shares = [], [], []
     for _ in range(MAX_TRIES):  # interleaved: a busy moment of the machine hits both
-        quiet.append(io_latency(ROUNDS, False))
-        latency, share = with_cpu_share(io_latency, ROUNDS, True)  # a spinning hog: ~100%
+        quiet.append(io_latency(HOG_ROUNDS, False))
+        latency, share = with_cpu_share(io_latency, HOG_ROUNDS, True)  # a spinning hog: ~100%
         stop_spinning_leftovers()  # (another test checks that the hog stopped)
         shares.append(share)
-        if share >= SPUN:
-            hogged.append(latency)
-        if len(hogged) == REPEATS:
-            break
-    assert hogged, (
-        f"in {MAX_TRIES} runs of io_latency({ROUNDS}, cpu_hog=True) the process used at most "
+        if share < SPUN:
+            continue
+        seen.append(latency)
+        if latency > 5 * statistics.median(quiet):
+            return
+    assert seen, (
+        f"in {MAX_TRIES} runs of io_latency({HOG_ROUNDS}, cpu_hog=True) the process used at most "
         f"{max(shares):.0%} of a CPU: the hog did not spin. A hog that sleeps (time.sleep, "
         "Event.wait) or waits releases the GIL and changes nothing; it must run Python "
         "bytecode (a loop that counts) until it is told to stop."
     )
-    q, h = statistics.median(quiet), statistics.median(hogged)
-    assert h > 5 * q, (
-        f"over {REPEATS} interleaved runs, the median response time was {q * 1e3:.3f} ms "
-        f"without the hog and {h * 1e3:.3f} ms with it; a hog that spins in Python holds the "
-        "GIL, so the woken echo and client threads wait for a switch interval (5 ms) and the "
-        "response time should be many times longer. A hog that sleeps (time.sleep, "
-        "Event.wait) releases the GIL and changes nothing. Also check that the client sleeps "
-        "PAUSE seconds before each request and counts the time from `due` (the end of the "
-        "pause): the hog takes the GIL while the client is idle."
-    )
+    q, h = statistics.median(quiet), max(seen)
+    pytest.fail(
+        f"in {len(seen)} runs where the hog did spin, the response time was at most "
+        f"{h * 1e3:.3f} ms with it, against a median of {q * 1e3:.3f} ms without it; a hog that "
+        "spins in Python holds the GIL, so the woken echo and client threads wait for a "
+        "switch interval (5 ms) and the response time should be many times longer. Check "
+        "that the client sleeps PAUSE seconds before each request and counts the time from "
+        "`due` (the end of the pause): the hog takes the GIL while the client is idle.",
+        pytrace=False)
 
 
 @pytest.mark.lesson
