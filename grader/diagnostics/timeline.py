@@ -21,6 +21,7 @@ import _thread
 import collections
 import itertools
 import os
+import queue
 import sys
 import threading
 import time
@@ -47,6 +48,7 @@ _get_ident = _thread.get_ident
 _now = time.monotonic
 _GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _THREADING = threading.__file__
+_QUEUE = queue.__file__
 # a Condition's methods, which act on the student's own lock
 _CROSS = {"__enter__", "__exit__", "wait", "wait_for", "_release_save", "_acquire_restore",
           "_is_owned", "notify", "notify_all"}
@@ -111,7 +113,8 @@ def _way(code: types.CodeType) -> int:
     if naming.is_student_file(code.co_filename, state.student_dir):
         return _STUDENT
     if code.co_filename.startswith(_GRADER) or (code.co_filename == _THREADING
-                                                and code.co_name in _CROSS):
+                                                and code.co_name in _CROSS) \
+            or (code.co_filename == _QUEUE and code.co_name in ("put_nowait", "get_nowait")):
         return _UP_THROUGH
     return _STOP
 
