@@ -49,8 +49,8 @@ class Bar:
 
 def of(status: Status | str, diagnosis: Diagnosis | None) -> Timeline | None:
     """The timeline a test with this status and diagnosis shows (None: none),
-    without anything from a test file (only the student's code is recorded;
-    this keeps it so whatever recorded it)."""
+    without any event from a test file: only the student's code is recorded,
+    and this holds whatever wrote the results."""
     if diagnosis is None or diagnosis.timeline is None or Status(status) not in KINDS:
         return None
     tl = diagnosis.timeline
