@@ -126,7 +126,10 @@ def name_in(frame: types.FrameType, obj: Any) -> str:
     if name is None:
         if len(_names) > 20000:
             _names.clear()
-        name = naming.name_of(obj, [frame], state.student_dir) or type(obj).__name__
+        try:
+            name = naming.name_of(obj, [frame], state.student_dir) or type(obj).__name__
+        except Exception:  # noqa: BLE001 - a student's object that breaks on a look:
+            name = type(obj).__name__  # the event is recorded, the student's code goes on
         _names[key] = name
     return name
 
