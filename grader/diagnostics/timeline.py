@@ -76,15 +76,6 @@ def _label(ident: int, name: str, thread: Any = None) -> str:
     return label
 
 
-def _this_thread() -> str:
-    ident = _get_ident()
-    label = _labels.get(ident)
-    if label is not None:
-        return label
-    thread = threading._active.get(ident)  # type: ignore[attr-defined]
-    return _label(ident, thread.name if thread is not None else f"thread {ident}", thread)
-
-
 def _student_frame(frame: types.FrameType | None) -> types.FrameType | None:
     """The student's frame that made this happen: up through the grader's own
     frames and a Condition's methods (``with cond:`` takes the student's lock),
@@ -169,7 +160,8 @@ def record(kind: str, obj: Any = None, *, name: str | None = None, thread: Any =
         else:
             name = _names.get((frame.f_code, frame.f_lineno, id(obj))) or name_in(frame, obj)
     if thread is None:
-        lane = _labels.get(_get_ident()) or _this_thread()
+        ident = _get_ident()
+        lane = _labels.get(ident) or holder_name_of(ident)
     else:  # a thread not started yet has no ident: its lane is keyed by the object
         lane = _label(getattr(thread, "ident", None) or -id(thread), thread.name)
     _ring.append((_now(), lane, kind, name,

@@ -91,15 +91,8 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 def cpu_seconds(pids: set[int]) -> float:
     """CPU time (user and system) used so far by the live processes ``pids``."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[-1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, ValueError, IndexError):
-            continue
-    return total / _TICK
+    seen = (state_and_cpu(pid) for pid in pids)
+    return sum(s[1] for s in seen if s is not None) / _TICK
 
 
 def signal_all(pids: set[int], sig: int) -> None:

@@ -29,8 +29,8 @@ MAX_TRIES = 25  # runs with the hog, until one of them shows its effect
 SPUN = 0.3  # share of one CPU the process uses in a run where the hog did spin
 ROUNDS = 15
 # rounds of a call that measures the hog's effect: on a busy machine a new thread may get
-# its first CPU only some 20 ms after it started, and the median of 60 rounds (about 60 ms
-# even without the hog) is taken where the hog did run
+# its first CPU only some 20 ms after it started, and 60 rounds (about 60 ms even without
+# the hog) outlast such a late start
 HOG_ROUNDS = 60
 
 
