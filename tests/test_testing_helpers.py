@@ -90,6 +90,25 @@ def test_run_in_threads_names_the_stuck_threads():
     gate.set()
 
 
+def test_run_in_threads_waits_on_while_the_work_moves_on():
+    done = []
+
+    def slow():  # about 20 steps of CPU work, far more than the 0.05 s timeout
+        for _ in range(20):
+            sum(range(200_000))
+            done.append(1)
+
+    assert run_in_threads([slow], timeout=0.05, progress=lambda: len(done)) == [None]
+    assert len(done) == 20
+
+
+def test_run_in_threads_with_progress_still_fails_a_stall():
+    gate = threading.Event()
+    with pytest.raises(DeadlineExceeded, match="nothing moved on"):
+        run_in_threads([gate.wait], timeout=0.1, progress=lambda: 0)
+    gate.set()
+
+
 def test_lock_order_tracker_finds_an_inversion_in_one_thread():
     tracker = LockOrderTracker()
     a, b = tracker.lock("a.lock"), tracker.lock("b.lock")

@@ -191,28 +191,49 @@ def call_with_deadline(fn: Callable[..., Any], *args: Any, deadline: float = DEF
 
 
 def run_in_threads(calls: Iterable[Callable[[], Any]], timeout: float = DEFAULT_TIMEOUT,
-                   what: str = "the threads") -> list[Any]:
+                   what: str = "the threads",
+                   progress: Callable[[], object] | None = None) -> list[Any]:
     """Start every callable in its own daemon thread at once; wait for all.
 
     Returns the results in order; re-raises the first exception (in input order).
     Raises :class:`DeadlineExceeded` with the stuck threads' stacks if not all
     finish within ``timeout`` seconds (counted from the start of all of them).
+    With ``progress`` (a callable whose value changes while the work moves on,
+    such as a count of items delivered), the wait goes on past ``timeout`` for
+    as long as that value keeps changing (up to ``STRETCH`` times the timeout):
+    slow but working threads pass, a stall (nothing moves) fails, whatever the
+    machine's load.
     """
     import time
 
     running = [StartedCall(fn, (), {}, name=f"worker-{i}") for i, fn in enumerate(calls)]
     for call in running:
         call.thread.start()
-    end = time.monotonic() + timeout
-    with harness_wait(what):
+    start = time.monotonic()
+
+    def wait_all(until: float) -> bool:
         for call in running:
-            call.done.wait(max(0.0, end - time.monotonic()))
+            if not call.done.wait(max(0.0, until - time.monotonic())):
+                return False
+        return True
+
+    with harness_wait(what):
+        finished = wait_all(start + timeout)
+        if not finished and progress is not None:
+            before = progress()
+            while not finished and time.monotonic() < start + timeout * STRETCH:
+                finished = wait_all(time.monotonic() + 2 * _STEP)
+                now = progress()
+                if now == before:
+                    break
+                before = now
     stuck = [c for c in running if not c.done.is_set()]
     if stuck:
         stacks = "".join(f"{c.thread.name}:\n{stack_of(c.thread)}" for c in stuck)
         raise DeadlineExceeded(
-            f"{len(stuck)} of {len(running)} of {what} did not finish within {timeout:g} s "
-            f"(a deadlock or a lost wake-up?). Where they are stuck:\n{stacks}"
+            f"{len(stuck)} of {len(running)} of {what} did not finish within {timeout:g} s"
+            + (", and nothing moved on in the last second" if progress is not None else "")
+            + f" (a deadlock or a lost wake-up?). Where they are stuck:\n{stacks}"
         )
     for call in running:
         if call.error is not None:

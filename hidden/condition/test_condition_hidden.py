@@ -19,6 +19,7 @@ from grader.testing import (
     SpuriousCondition,
     busy_cpu_ratio,
     call_with_deadline,
+    inject_switches,
     patch_condition,
     run_in_threads,
     start_call,
@@ -200,9 +201,15 @@ def test_many_producers_and_consumers_one_slot():
         return run
 
     try:
-        run_in_threads([producer(k) for k in range(producers)]
-                       + [consumer(k) for k in range(consumers)], timeout=DEADLINE,
-                       what=f"{producers} producers and {consumers} consumers on one slot")
+        # The threads take seeded turns, so which thread a notify wakes (and
+        # whether another one steals the item first) is the same in every run.
+        # A slow answer that keeps delivering passes (the wait lasts while items
+        # move); a lost wake-up moves nothing.
+        with inject_switches(condition):
+            run_in_threads([producer(k) for k in range(producers)]
+                           + [consumer(k) for k in range(consumers)], timeout=DEADLINE,
+                           what=f"{producers} producers and {consumers} consumers on one slot",
+                           progress=lambda: sum(map(len, got)))
     except DeadlineExceeded as exc:
         raise DeadlineExceeded(
             "Producers and consumers stalled: everybody waits and nobody will notify. "

@@ -154,9 +154,11 @@ def test_processes_use_more_than_one_cpu(tmp_path, no_leftover_processes):
 @pytest.mark.lesson
 @pytest.mark.parametrize("start_method", START_METHODS, indirect=True)
 def test_processes_ratio_matches_the_workers(tmp_path, start_method, no_leftover_processes):
-    """Workers that spin 0.15 s and then sleep 0.4 s, under each start method."""
-    n = 2
-    ratio, wall = measure(functools.partial(spin_then_sleep, 0.15, 0.4, str(tmp_path)),
+    """Three workers that spin 0.15 s and then sleep 1.2 s, under each start method.
+    Their own wall times add up to about three times the call's: far enough apart
+    that a slow start (spawn imports for up to 2 s) cannot hide that mistake."""
+    n = 3
+    ratio, wall = measure(functools.partial(spin_then_sleep, 0.15, 1.2, str(tmp_path)),
                           n, "processes")
     runs = ran_runs(tmp_path, n, "processes")
     check_processes(runs, n)

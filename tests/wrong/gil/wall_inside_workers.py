@@ -1,5 +1,5 @@
 # catches: wall time measured inside the workers
-# fails: test_threads_ratio_matches_the_workers, test_threads_use_about_one_cpu
+# fails: test_threads_ratio_matches_the_workers, test_threads_use_about_one_cpu, test_processes_ratio_matches_the_workers
 from __future__ import annotations
 
 import multiprocessing
