@@ -16,8 +16,8 @@ __all__ = ["SEVERITY", "Diagnosis", "ExerciseResult", "Status", "StudentResult",
 
 # Most severe first: an exercise takes the most severe status of its tests.
 SEVERITY = [Status.MISSING, Status.ERROR, Status.RESOURCE, Status.CRASH, Status.DEADLOCK,
-            Status.POTENTIAL_DEADLOCK, Status.STALL, Status.RACE, Status.TIMEOUT, Status.FAILED,
-            Status.PASSED]
+            Status.POTENTIAL_DEADLOCK, Status.STALL, Status.BLOCKED_LOOP, Status.RACE,
+            Status.NEVER_AWAITED, Status.SERIAL, Status.TIMEOUT, Status.FAILED, Status.PASSED]
 
 
 def worst(statuses: list[Status]) -> Status:

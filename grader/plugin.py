@@ -29,12 +29,14 @@ from grader.diagnostics.findings import Findings
 from grader.runner import limits, mac, protocol
 from grader.runner.protocol import Diagnosis, Status, Verdict
 from grader.testing import switches
+from grader.testing.aio import Diagnosed
 from grader.testing.deadline import DeadlineExceeded
 from grader.testing.switches import RaceFound
 
 OUTPUT_CAP = 2000  # characters of a test's captured output kept in its message
 # A test that ended so leaves threads stuck: the rest of the run gets a fresh process.
-HANGS = (Status.DEADLOCK, Status.STALL, Status.TIMEOUT, Status.CRASH)
+HANGS = (Status.DEADLOCK, Status.STALL, Status.TIMEOUT, Status.CRASH,
+         Status.BLOCKED_LOOP)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -454,6 +456,9 @@ class GradingSession:
             status = diagnosis.kind
         elif excinfo is not None and excinfo.errisinstance((TestTimeout, DeadlineExceeded)):
             status = Status.TIMEOUT
+        elif excinfo is not None and excinfo.errisinstance(Diagnosed):
+            diagnosis = excinfo.value.diagnosis  # type: ignore[attr-defined]
+            status = diagnosis.kind
         elif excinfo is not None and excinfo.errisinstance(RaceFound):
             diagnosis = races.lost_update() or races.found_by_test(str(excinfo.value))
             status = Status.RACE

@@ -21,6 +21,9 @@ KIND_TITLES = {
     Status.CRASH: "Crash: a thread or process of your code died with an exception",
     Status.FAILED: "Not written yet",
     Status.TIMEOUT: "Timeout: your code kept running and did not return",
+    Status.BLOCKED_LOOP: "Blocked event loop: a coroutine ran a blocking call",
+    Status.NEVER_AWAITED: "Never awaited: a coroutine or a task's result was left unseen",
+    Status.SERIAL: "Serial: awaited one after another where they should run at once",
 }
 
 

@@ -99,14 +99,19 @@ _LIBRARY = (os.path.dirname(os.__file__) + os.sep,
             os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep)
 
 
+def is_user_file(filename: str) -> bool:
+    """Outside the standard library, site-packages and the grader (the
+    student's or the tests')."""
+    return os.path.isabs(filename) and not filename.startswith(_LIBRARY) \
+        and "site-packages" not in filename
+
+
 def user_frames(frame: types.FrameType | None) -> list[types.FrameType]:
     """Frames outside the standard library, site-packages and the grader
     (the student's and the tests'), innermost first."""
     found = []
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if os.path.isabs(filename) and not filename.startswith(_LIBRARY) \
-                and "site-packages" not in filename:
+        if is_user_file(frame.f_code.co_filename):
             found.append(frame)
         frame = frame.f_back
     return found

@@ -45,13 +45,14 @@ EXPLAIN: dict[Status, Explanation] = {
         "condition or a queue item that nobody will ever release, notify or put. Give "
         "every wait a way to end."),
     Status.DEADLOCK: Explanation(
-        "Threads waited for each other in a circle, so none of them could go on.",
+        "Threads (or asyncio tasks) waited for each other in a circle, so none of them could "
+        "go on.",
         "Threads never wait for each other in a circle.",
         "Take locks in one global order everywhere (for example sorted by id), or hold "
         "one lock at a time. A Lock cannot be taken twice by the same thread (use an "
         "RLock, or do not take it again)."),
     Status.STALL: Explanation(
-        "Every thread was waiting, and nothing could ever wake any of them.",
+        "Every thread (or asyncio task) was waiting, and nothing could ever wake any of them.",
         "Every wait is eventually woken up.",
         "Every wait needs a matching notify, every get() a put(): send one sentinel per "
         "consumer to say 'done', and make a Barrier's parties match the threads."),
@@ -75,9 +76,30 @@ EXPLAIN: dict[Status, Explanation] = {
         "The message below says which limit and where your code was. Look for a loop that "
         "never ends, or a list, a string, a printout or a number of threads that grows "
         "without bound."),
+    Status.BLOCKED_LOOP: Explanation(
+        "A coroutine of your code ran a blocking call (time.sleep, a threading.Lock, reading "
+        "or hashing a big file) on the event loop, so every other task stood still meanwhile.",
+        "Coroutines only ever wait with `await`; blocking work runs in a thread or a process.",
+        "Use `await asyncio.sleep()`, an `asyncio.Lock`, and `await asyncio.to_thread(f, ...)` "
+        "(or `loop.run_in_executor`) for blocking or CPU-heavy work. The line below is the "
+        "one that held the loop."),
+    Status.NEVER_AWAITED: Explanation(
+        "A coroutine of your code was created but never awaited, so it never ran; or a task "
+        "died with an exception that nobody ever looked at.",
+        "Every coroutine is awaited, and every task is awaited (or gathered) so its result "
+        "and its exception are seen.",
+        "Calling `f()` on an `async def f` only makes a coroutine object: write `await f()`, "
+        "or start it as a task (`asyncio.gather`, a `TaskGroup`) and await that."),
+    Status.SERIAL: Explanation(
+        "The awaited operations ran one after another: each one started only when the one "
+        "before it had finished.",
+        "The operations are in flight at the same time.",
+        "Start them all first, then wait for them together: `await asyncio.gather(*coros)` "
+        "or `tg.create_task(...)` in an `async with asyncio.TaskGroup() as tg:` block; "
+        "`await` in a loop waits for each before starting the next."),
     Status.RACE: Explanation(
-        "Two threads used shared data at the same time: one ran between another's read and "
-        "write (an update was lost) or between its check and its act.",
+        "Two threads (or asyncio tasks) used shared data at the same time: one ran between "
+        "another's read and write (an update was lost) or between its check and its act.",
         "No update and no check is lost, however the threads interleave.",
         "Protect every read-modify-write of shared data (`x += 1`, check-then-act) with "
         "one lock held for the whole operation."),

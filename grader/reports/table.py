@@ -11,7 +11,8 @@ from grader.model import Status, StudentResult
 _STYLE = {Status.PASSED: "green", Status.FAILED: "red", Status.ERROR: "magenta",
           Status.TIMEOUT: "yellow", Status.MISSING: "dim", Status.DEADLOCK: "red bold",
           Status.STALL: "red bold", Status.POTENTIAL_DEADLOCK: "red", Status.RACE: "red",
-          Status.CRASH: "magenta bold", Status.RESOURCE: "magenta"}
+          Status.CRASH: "magenta bold", Status.RESOURCE: "magenta",
+          Status.BLOCKED_LOOP: "red bold", Status.NEVER_AWAITED: "red", Status.SERIAL: "red"}
 
 
 def _cell(result: StudentResult, slug: str) -> str:

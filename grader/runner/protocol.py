@@ -40,6 +40,9 @@ class Status(StrEnum):
     RACE = "race"  # a thread ran between another's read and write (or check and act)
     CRASH = "crash"  # a thread or process of the student's code died with an exception
     RESOURCE = "resource"  # a limit was hit: memory, processes, output, file size, CPU time
+    BLOCKED_LOOP = "blocked-loop"  # one step of an asyncio event loop held it too long
+    NEVER_AWAITED = "never-awaited"  # a coroutine never awaited, a task's exception never seen
+    SERIAL = "serial"  # awaited one after another where they should have run at once
 
 
 # -- a diagnosis: what the grader found out about a failed test -----------------------

@@ -1,0 +1,616 @@
+"""asyncio under watch: a coroutine run in an event loop of its own, with the
+loop's steps timed, its tasks' waits explained and its leftovers named.
+
+- **Blocked loop.** Every step of the loop (a callback; a task running from one
+  ``await`` to the next) is counted as it starts and ends (``Handle._run``). A
+  sampler thread looks at the loop's thread every ``SAMPLE`` seconds; a step
+  seen running for ``BLOCK_LIMIT`` seconds, in at least half the samples that
+  time allows (a machine too busy to sample is not taken for a blocked loop),
+  blocked the loop: its line is the student's innermost frame in the samples.
+- **Task stall and deadlock.** At the deadline, when the loop is idle (no step
+  runs) and nothing can wake it (no ready callback, no timer, no executor job,
+  no watched file), every task waits forever: each task's await chain is
+  walked to what it waits for (an ``asyncio.Lock``, whose holder is recorded
+  while the watch runs; a queue; an event; another task). A cycle of lock
+  holders is a deadlock, anything else a stall. A loop that still works is
+  given up to ``STRETCH`` times the deadline while its steps go on.
+- **Never awaited.** Python warns when a coroutine object dies unawaited (the
+  warning carries where it was created: origin tracking is on in the loop's
+  thread), and the loop reports a task whose exception nobody retrieved.
+- **Leftovers.** Tasks still pending when the call returned are named with
+  their await points, then cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import re
+import sys
+import threading
+import time
+import types
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.diagnostics import naming, state
+from grader.diagnostics.explain import frame_line
+from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
+
+BLOCK_LIMIT = 0.1  # seconds one step may hold the loop
+SAMPLE = 0.01  # seconds between two looks at the loop's thread
+STRETCH = 8  # a working loop is waited for up to this many times the deadline
+_STEP = 0.5  # seconds between two looks at a working loop's progress
+IDLE_CONFIRM = 0.25  # seconds between the two looks that prove a stall
+LOOP_THREAD = "asyncio loop (called by the test)"
+_MAIN = "the test's call"
+
+BLOCKED_ADVICE = (
+    "A coroutine runs on the loop's one thread: while it runs, no other task, timer or "
+    "callback can. Never call a blocking function in a coroutine: `await asyncio.sleep(s)` "
+    "instead of `time.sleep(s)`, an `asyncio.Lock` instead of a `threading.Lock`, and "
+    "`await asyncio.to_thread(f, ...)` (or `loop.run_in_executor`) for blocking or CPU-heavy "
+    "work such as reading and hashing a big file.")
+STALL_ADVICE = (
+    "Every task waits for something that only another task could do, and none of them "
+    "runs. Check that every item put in an `asyncio.Queue` gets its `task_done()`, that "
+    "every event a task waits for is set by someone, and that every wait has a way out "
+    "(`asyncio.timeout`, a cancellation).")
+DEADLOCK_ADVICE = (
+    "Take the locks in one global order everywhere (for example sorted by `id()` or by an "
+    "account number), so no two tasks can ever wait for each other in a circle.")
+NEVER_AWAITED_ADVICE = (
+    "Calling a coroutine function only creates a coroutine object: nothing runs until it "
+    "is awaited (`await f(x)`) or made a task that someone awaits (`asyncio.gather`, a "
+    "`TaskGroup`). A task's exception is seen only by awaiting the task.")
+
+
+@dataclass
+class Blocked:
+    """A step that held the loop: for how long, and where."""
+
+    seconds: float
+    frames: tuple[Frame, ...]
+    still: bool = False  # still running when reported
+
+
+@dataclass
+class _Watch:
+    ident: int = 0  # the loop's thread
+    loop: asyncio.AbstractEventLoop | None = None
+    steps: int = 0  # steps started
+    snapshots: int = 0  # of which the watch's own looks at the tasks
+    in_step: bool = False
+    step_start: float = 0.0
+    samples: int = 0  # samples of the running step
+    step_frames: tuple[Frame, ...] = ()
+    blocked: Blocked | None = None
+    executor_jobs: int = 0
+    owners: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # id(lock): (lock, task)
+    unretrieved: list[dict[str, Any]] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: tuple[str, Any] = ("", None)
+    leftovers: list[Any] = field(default_factory=list)
+    leftover_text: str = ""
+
+
+_watches: dict[int, _Watch] = {}  # by the loop thread's ident
+_patched = False
+
+
+def _install() -> None:
+    """Count the loop's steps and record asyncio lock holders (once per process)."""
+    global _patched
+    if _patched:
+        return
+    _patched = True
+    run_handle = asyncio.events.Handle._run
+    read_from_self = asyncio.selector_events.BaseSelectorEventLoop._read_from_self
+
+    def _run(self: asyncio.Handle) -> None:
+        watch = _watches.get(threading.get_ident())
+        if watch is None:
+            return run_handle(self)
+        if getattr(self._callback, "__func__", None) is read_from_self:
+            watch.snapshots += 1  # the loop woken by another thread: not the program's step
+        watch.steps += 1
+        watch.samples, watch.step_frames = 0, ()
+        watch.step_start, watch.in_step = time.monotonic(), True
+        try:
+            return run_handle(self)
+        finally:
+            watch.in_step = False
+            _step_ended(watch)
+
+    asyncio.events.Handle._run = _run  # type: ignore[method-assign]
+    acquire, release = asyncio.Lock.acquire, asyncio.Lock.release
+
+    async def lock_acquire(self: asyncio.Lock) -> bool:
+        got = await acquire(self)
+        watch = _watches.get(threading.get_ident())
+        if watch is not None:
+            watch.owners[id(self)] = (self, asyncio.current_task())
+        return got
+
+    def lock_release(self: asyncio.Lock) -> None:
+        watch = _watches.get(threading.get_ident())
+        if watch is not None:
+            watch.owners.pop(id(self), None)
+        release(self)
+
+    asyncio.Lock.acquire = lock_acquire  # type: ignore[method-assign]
+    asyncio.Lock.release = lock_release  # type: ignore[method-assign]
+
+
+def _step_ended(watch: _Watch) -> None:
+    seconds = time.monotonic() - watch.step_start
+    if (watch.blocked is None and seconds >= BLOCK_LIMIT
+            and watch.samples >= BLOCK_LIMIT / SAMPLE / 2 and watch.step_frames):
+        watch.blocked = Blocked(seconds, watch.step_frames)
+    elif watch.blocked is not None and watch.blocked.still:
+        watch.blocked = Blocked(seconds, watch.blocked.frames)
+
+
+def _mine(filename: str) -> bool:
+    """The student's file (outside the grader: any file but the library's)."""
+    if state.student_dir:
+        return naming.is_student_file(filename, state.student_dir)
+    return naming.is_user_file(filename)
+
+
+def _code_frames(frame: types.FrameType | None) -> tuple[Frame, ...]:
+    """The student's frames of a stack, outermost first (the user's if none)."""
+    frames = naming.student_frames(frame, state.student_dir) or naming.user_frames(frame)
+    return tuple(frame_line(f) for f in reversed(frames))
+
+
+def _sampler(watch: _Watch) -> None:
+    while not watch.done.is_set():
+        time.sleep(SAMPLE)
+        if not watch.in_step:
+            continue
+        steps = watch.steps
+        frame = sys._current_frames().get(watch.ident)
+        if frame is None or steps != watch.steps or not watch.in_step:
+            continue
+        watch.samples += 1
+        frames = _code_frames(frame)
+        if frames:
+            watch.step_frames = frames
+        if (watch.blocked is None and watch.step_frames
+                and time.monotonic() - watch.step_start >= BLOCK_LIMIT
+                and watch.samples >= BLOCK_LIMIT / SAMPLE / 2):
+            watch.blocked = Blocked(time.monotonic() - watch.step_start, watch.step_frames,
+                                    still=True)
+
+
+class _WatchedLoop(asyncio.SelectorEventLoop):
+    """Counts executor jobs in flight (``asyncio.to_thread`` goes through here)."""
+
+    watch: _Watch
+
+    def run_in_executor(self, executor: Any, func: Callable[..., Any],
+                        *args: Any) -> asyncio.Future[Any]:
+        future = super().run_in_executor(executor, func, *args)
+        self.watch.executor_jobs += 1
+        future.add_done_callback(lambda _: self._job_done())
+        return future
+
+    def _job_done(self) -> None:
+        self.watch.executor_jobs -= 1
+
+
+# -- the run ---------------------------------------------------------------------
+
+def run(make: Callable[[], Awaitable[Any]], timeout: float, what: str, leftover_ok: bool,
+        blocking_ok: bool, diagnosed: Callable[[Diagnosis], Exception]) -> Any:
+    """See :func:`grader.testing.aio.run_async`."""
+    from grader.testing.deadline import DeadlineExceeded, harness_wait
+
+    _install()
+    watch = _Watch()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        thread = threading.Thread(target=_loop_main, args=(watch, make), name=LOOP_THREAD,
+                                  daemon=True)
+        thread.start()
+        sampler = threading.Thread(target=_sampler, args=(watch,), name="grader-aio-sampler",
+                                   daemon=True)
+        sampler.start()
+        with harness_wait(what, thread):
+            verdict = _await_end(watch, timeout, blocking_ok)
+        if verdict is not None:
+            _stop(watch)
+            if verdict.kind is Status.TIMEOUT:
+                raise DeadlineExceeded(f"{what} did not return within {timeout:g} s. "
+                                       f"{verdict.summary}")
+            raise diagnosed(verdict.with_summary(f"{what}: {verdict.summary}"))
+        thread.join(5.0)
+        gc.collect()
+    blocked = watch.blocked
+    if blocked is not None and not blocking_ok:
+        raise diagnosed(_blocked_diagnosis(what, blocked))
+    never = _never_awaited(caught, watch)
+    if never is not None:
+        raise diagnosed(never.with_summary(f"{what}: {never.summary}"))
+    kind, value = watch.outcome
+    if watch.leftovers and not leftover_ok:
+        raise AssertionError(
+            f"{what} {'raised' if kind == 'error' else 'returned'} while {watch.leftover_text}. "
+            "Every task a coroutine starts must be finished, or cancelled and awaited, before "
+            "it returns (a `TaskGroup` does that for you; so does `gather` once every "
+            "awaitable has ended).")
+    if kind == "error":
+        raise value
+    return value
+
+
+def _loop_main(watch: _Watch, make: Callable[[], Awaitable[Any]]) -> None:
+    sys.set_coroutine_origin_tracking_depth(16)
+    loop = _WatchedLoop()
+    loop.watch = watch
+    watch.ident, watch.loop = threading.get_ident(), loop
+    loop.set_exception_handler(lambda _loop, context: watch.unretrieved.append(context))
+    _watches[watch.ident] = watch
+    asyncio.set_event_loop(loop)
+    try:
+        main = loop.create_task(make(), name=_MAIN)
+        try:
+            watch.outcome = ("result", loop.run_until_complete(main))
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            watch.outcome = ("error", exc)
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        if pending:
+            watch.leftovers = pending
+            watch.leftover_text = _describe_leftovers(pending)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.wait(pending, timeout=2.0))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    except BaseException as exc:  # noqa: BLE001 - the watch stops it: the loop is stopped
+        if watch.outcome[0] == "":
+            watch.outcome = ("error", exc)
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+        _watches.pop(watch.ident, None)
+        sys.set_coroutine_origin_tracking_depth(0)
+        watch.done.set()
+
+
+def _await_end(watch: _Watch, timeout: float, blocking_ok: bool) -> Diagnosis | None:
+    """Wait for the call; a diagnosis if it must be stopped (blocked, stalled, too long).
+
+    A stall needs no deadline: the loop seen idle, with nothing that could wake
+    it, twice ``IDLE_CONFIRM`` apart and not one step run in between, is proof."""
+    def progress() -> int:
+        return watch.steps - watch.snapshots
+
+    end = time.monotonic() + timeout
+    next_look, idle_at = time.monotonic() + IDLE_CONFIRM, -1
+    while not watch.done.wait(min(SAMPLE * 2, max(0.0, end - time.monotonic()))):
+        blocked = watch.blocked
+        if blocked is not None and blocked.still and not blocking_ok:
+            watch.done.wait(0.3)  # its whole length, if it ends soon
+            if not watch.done.is_set():
+                return _blocked_diagnosis("", watch.blocked or blocked)
+        if time.monotonic() >= next_look and not watch.in_step:
+            before = progress()
+            snapshot = _snapshot(watch)
+            if snapshot is not None and snapshot.idle:
+                if idle_at == before:
+                    return snapshot.diagnosis()
+                idle_at = before
+            else:
+                idle_at = -1
+            next_look = time.monotonic() + IDLE_CONFIRM
+        if time.monotonic() >= end:
+            break
+    if watch.done.is_set():
+        return None
+    last, give_up = progress(), time.monotonic() + timeout * (STRETCH - 1)
+    while True:
+        snapshot = _snapshot(watch)
+        if snapshot is not None and snapshot.idle:
+            return snapshot.diagnosis()
+        if watch.done.wait(_STEP):
+            return None
+        timer = snapshot.next_timer if snapshot is not None else None
+        working = (progress() != last or watch.executor_jobs > 0
+                   or (timer is not None and timer < give_up))
+        if not working or time.monotonic() > give_up:
+            return _timeout(watch, snapshot)
+        last = progress()
+
+
+# -- what the tasks wait for -------------------------------------------------------
+
+@dataclass
+class _TaskState:
+    name: str
+    frames: tuple[Frame, ...]
+    waits: str
+    lock: Any = None
+
+
+@dataclass
+class _Snapshot:
+    idle: bool  # nothing can wake any task
+    tasks: list[_TaskState]
+    holders: dict[int, str]  # id(lock) -> task name
+    next_timer: float | None = None  # monotonic time the earliest timer is due
+
+    def diagnosis(self) -> Diagnosis:
+        cycle = self._cycle()
+        if cycle:
+            steps = [f"{t.name} holds {', '.join(self.holds(t.name)) or 'a lock'} and waits "
+                     f"for {t.waits}, held by {self.holders[id(t.lock)]}{_where(t.frames)}"
+                     for t in cycle]
+            return Diagnosis(Status.DEADLOCK, "Tasks wait for each other's asyncio locks in "
+                             "a circle: " + "; ".join(steps) + ".",
+                             tuple(self._entry(t) for t in cycle), advice=DEADLOCK_ADVICE)
+        waits = "; ".join(f"{t.name} waits for {t.waits}{_where(t.frames)}"
+                          for t in self.tasks[:6])
+        return Diagnosis(Status.STALL, "Every task waits, and nothing (no other task, timer "
+                         f"or thread) can wake any of them: {waits}.",
+                         tuple(self._entry(t) for t in self.tasks[:6]), advice=STALL_ADVICE)
+
+    def holds(self, task_name: str) -> list[str]:
+        """The names of the locks ``task_name`` holds that some task waits for."""
+        names = {id(t.lock): t.waits for t in self.tasks if t.lock is not None}
+        return [names[key] for key, holder in self.holders.items()
+                if holder == task_name and key in names]
+
+    def _entry(self, task: _TaskState) -> ThreadState:
+        return ThreadState(name=task.name, holds=tuple(self.holds(task.name)),
+                           waits=f"waits for {task.waits}", frames=task.frames)
+
+    def _cycle(self) -> list[_TaskState]:
+        by_name = {t.name: t for t in self.tasks}
+        for first in self.tasks:
+            path: list[_TaskState] = []
+            task: _TaskState | None = first
+            while task is not None and task.lock is not None \
+                    and all(t is not task for t in path):
+                path.append(task)
+                task = by_name.get(self.holders.get(id(task.lock), ""))
+            if task is first and len(path) > 1:
+                return path
+        return []
+
+
+def _where(frames: tuple[Frame, ...]) -> str:
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" ({f.file}, line {f.line}: `{f.code}`)"
+
+
+_PRIMITIVES = (asyncio.Lock, asyncio.Queue, asyncio.Event, asyncio.Condition, asyncio.Semaphore)
+_DEFAULT_NAME = re.compile(r"Task-(\d+)")
+
+
+def _labels(tasks: list[Any]) -> dict[int, str]:
+    """A name for each task that is the same in every run: its own name if the
+    code gave it one, else "task N" in the order the tasks were created (the
+    default names count every task of the process), with its coroutine."""
+    def number(task: Any) -> int:
+        found = _DEFAULT_NAME.fullmatch(task.get_name())
+        return int(found.group(1)) if found else -1
+
+    unnamed = sorted((t for t in tasks if number(t) >= 0), key=number)
+    labels = {id(t): t.get_name() for t in tasks}
+    for rank, task in enumerate(unnamed, 1):
+        coro = getattr(task.get_coro(), "__name__", "")
+        labels[id(task)] = f"task {rank}" + (f" `{coro}()`" if coro else "")
+    return labels
+
+
+def _chain(task: asyncio.Task[Any]) -> list[types.FrameType]:
+    """The frames of a suspended task's await chain, outermost first."""
+    frames: list[types.FrameType] = []
+    obj: Any = task.get_coro()
+    for _ in range(64):
+        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
+    return frames
+
+
+def _task_state(task: asyncio.Task[Any], namer: Callable[[Any, list[types.FrameType]], str],
+                labels: dict[int, str]) -> _TaskState:
+    chain = _chain(task)
+    mine = [f for f in chain if _mine(f.f_code.co_filename)]
+    users = [f for f in chain if naming.is_user_file(f.f_code.co_filename)]
+    shown = tuple(frame_line(f) for f in (mine or users))
+    # what it waits on: the first asyncio object below the last user frame
+    # (`await q.join()` waits for the queue, not for the event inside it)
+    last_user = max((i for i, f in enumerate(chain) if naming.is_user_file(f.f_code.co_filename)),
+                    default=-1)
+    tail = chain[last_user + 1:]
+    inner = next((f for f in tail if isinstance(f.f_locals.get("self"), _PRIMITIVES)),
+                 chain[-1] if chain else None)
+    code = inner.f_code.co_qualname if inner is not None else ""
+    target = inner.f_locals.get("self") if inner is not None else None
+    frames_in = list(reversed(users))  # names as the student's code (or the test) has them
+    lock = None
+    if isinstance(target, asyncio.Lock):
+        lock, waits = target, namer(target, frames_in)
+    elif isinstance(target, asyncio.Queue):
+        what = "an item of" if code.endswith("get") else (
+            "`task_done()` for every item of" if code.endswith("join") else "room in")
+        waits = f"{what} {namer(target, frames_in)}"
+    elif isinstance(target, (asyncio.Event, asyncio.Condition, asyncio.Semaphore)):
+        waits = namer(target, frames_in)
+    elif code == "sleep" and inner is not None \
+            and inner.f_code.co_filename == asyncio.tasks.__file__:
+        waits = "a timer (`asyncio.sleep`)"
+    else:
+        waiter = getattr(task, "_fut_waiter", None)
+        if isinstance(waiter, asyncio.Task):
+            waits = labels.get(id(waiter), f"task {waiter.get_name()}")
+        elif waiter is not None:
+            waits = "a future nobody completes"
+        else:
+            waits = "its turn"
+    return _TaskState(labels[id(task)], shown, waits, lock)
+
+
+def _snapshot(watch: _Watch) -> _Snapshot | None:
+    """What the loop's tasks wait for, taken on the loop's own thread (None if
+    the loop is busy and cannot answer)."""
+    loop, box, asked = watch.loop, [], threading.Event()
+    if loop is None or loop.is_closed():
+        return None
+
+    def take() -> None:
+        watch.snapshots += 1
+        try:
+            box.append(_take(watch))
+        finally:
+            asked.set()
+
+    try:
+        loop.call_soon_threadsafe(take)
+    except RuntimeError:
+        return None
+    asked.wait(_STEP)
+    return box[0] if box else None
+
+
+def _take(watch: _Watch) -> _Snapshot:
+    loop = watch.loop
+    assert loop is not None
+
+    def namer(target: Any, frames: list[types.FrameType]) -> str:
+        name = naming.name_of(target, frames, state.student_dir)
+        kind = type(target).__name__
+        return f"`{name}`" if name else f"an asyncio.{kind}"
+
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    owners = [task for _, task in watch.owners.values() if task is not None]
+    labels = _labels(list({id(t): t for t in tasks + owners}.values()))
+    states = sorted((_task_state(t, namer, labels) for t in tasks),
+                    key=lambda t: (t.name != _MAIN, t.name))
+    holders = {key: labels[id(task)] for key, (_, task) in watch.owners.items()
+               if task is not None}
+    self_pipe = getattr(loop, "_read_from_self", None)  # woken to run this very snapshot
+    ready = any(getattr(h, "_callback", None) != self_pipe for h in getattr(loop, "_ready", ()))
+    due = [h.when() for h in getattr(loop, "_scheduled", ()) if not h.cancelled()]
+    timers = bool(due)
+    selector = getattr(loop, "_selector", None)
+    watched = len(selector.get_map()) > 1 if selector is not None else True  # self-pipe
+    idle = bool(states) and not (ready or timers or watched or watch.executor_jobs)
+    next_timer = time.monotonic() + min(due) - loop.time() if due else None
+    return _Snapshot(idle, states, holders, next_timer)
+
+
+def _timeout(watch: _Watch, snapshot: _Snapshot | None) -> Diagnosis:
+    if snapshot is None:
+        where = _where(watch.step_frames) or " (in a step that has not returned)"
+        return Diagnosis(Status.TIMEOUT, f"The loop is still busy{where}.")
+    waits = "; ".join(f"{t.name} waits for {t.waits}{_where(t.frames)}"
+                      for t in snapshot.tasks[:6])
+    return Diagnosis(Status.TIMEOUT, f"Where the tasks are: {waits}.")
+
+
+def _stop(watch: _Watch) -> None:
+    """Cancel every task of a loop that must stop, and let it end (a loop blocked
+    in a step cannot be stopped: its thread is left behind as a daemon)."""
+    loop = watch.loop
+    if loop is None or (watch.blocked is not None and watch.blocked.still):
+        return
+
+    def cancel() -> None:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+
+    try:
+        loop.call_soon_threadsafe(cancel)
+    except RuntimeError:
+        return
+    watch.done.wait(2.0)
+
+
+def _describe_leftovers(pending: list[asyncio.Task[Any]]) -> str:
+    shown, labels = [], _labels(pending)
+    pending = sorted(pending, key=lambda t: labels[id(t)])
+    for task in pending[:4]:
+        chain = _chain(task)
+        mine = [frame_line(f) for f in chain if _mine(f.f_code.co_filename)]
+        shown.append(f"{labels[id(task)]} was still running" + _where(tuple(mine)))
+    more = f" (and {len(pending) - 4} more)" if len(pending) > 4 else ""
+    return f"{len(pending)} task(s) it started were still pending: " + "; ".join(shown) + more
+
+
+# -- blocked, never awaited ----------------------------------------------------------
+
+def _blocked_diagnosis(what: str, blocked: Blocked) -> Diagnosis:
+    where = _where(blocked.frames) or " (in a call that does not come back)"
+    length = (f"for more than {blocked.seconds:.2f} s (it still had not returned)"
+              if blocked.still else f"for {blocked.seconds:.2f} s")
+    head = f"{what}: " if what else ""
+    return Diagnosis(
+        Status.BLOCKED_LOOP,
+        f"{head}one step of a coroutine held the event loop {length}{where}. Meanwhile no "
+        "other task, timer or callback could run: the whole program stood still.",
+        (ThreadState(name="the event loop's thread", waits="runs a blocking call",
+                     frames=blocked.frames),),
+        advice=BLOCKED_ADVICE)
+
+
+_CREATED = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
+
+
+def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diagnosis | None:
+    for warning in caught:
+        text = str(warning.message)
+        if "was never awaited" not in text:
+            continue
+        name = text.split("'")[1] if text.count("'") >= 2 else "a coroutine"
+        sites = [(f, int(n), fn) for f, n, fn in _CREATED.findall(text) if _mine(f)]
+        frames = tuple(Frame(file=os.path.basename(f), line=n, function=fn,
+                             code=_line(f, n)) for f, n, fn in sites[-1:])
+        return Diagnosis(
+            Status.NEVER_AWAITED,
+            f"the coroutine `{name}` was created{_where(frames)} but never awaited: it "
+            "never ran.",
+            (ThreadState(name=f"coroutine {name}", waits="never awaited", frames=frames),),
+            advice=NEVER_AWAITED_ADVICE)
+    for context in watch.unretrieved:
+        exc, task = context.get("exception"), context.get("future")
+        if "never retrieved" not in str(context.get("message", "")) or exc is None:
+            continue
+        frames = _exception_frames(exc)
+        name = _labels([task])[id(task)] if isinstance(task, asyncio.Task) else "a task"
+        return Diagnosis(
+            Status.NEVER_AWAITED,
+            f"{name} died with {type(exc).__name__}: {exc}{_where(frames)}, and nobody "
+            "ever looked: its exception was never retrieved (the task was never awaited).",
+            (ThreadState(name=name, waits="never awaited", frames=frames),),
+            advice=NEVER_AWAITED_ADVICE)
+    return None
+
+
+def _exception_frames(exc: BaseException) -> tuple[Frame, ...]:
+    tb, frames = exc.__traceback__, []
+    while tb is not None:
+        if _mine(tb.tb_frame.f_code.co_filename):
+            frames.append(Frame(file=os.path.basename(tb.tb_frame.f_code.co_filename),
+                                line=tb.tb_lineno, function=tb.tb_frame.f_code.co_name,
+                                code=_line(tb.tb_frame.f_code.co_filename, tb.tb_lineno)))
+        tb = tb.tb_next
+    return tuple(frames)
+
+
+def _line(path: str, line: int) -> str:
+    import linecache
+
+    return linecache.getline(path, line).strip()
+
