@@ -60,6 +60,7 @@ bench: venv
 	$(PY) bench/grade_bench.py
 	$(PY) bench/diagnostics_bench.py
 	$(PY) bench/timeline_bench.py
+	$(PY) bench/aio_bench.py
 
 ## spread: every wrong answer graded 5 times, the spread of each score (must be 0);
 ## together: the sample class graded 3 times at once beside 2 CPU hogs, against alone

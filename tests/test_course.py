@@ -31,6 +31,22 @@ def test_the_course_loads(course):
             assert path.is_file(), f"{exercise.slug}: no stub {name}"
 
 
+# The contract (../shared/curriculum.md): every slug, in its parts' order.
+CONTRACT = ("countdown launch daemon race lock lock_with rlock semaphore limiter barrier "
+            "handoff condition deadlock pc_queue gil switch bytecode contention messages "
+            "channel rpc process perfmp pipe queue_mp pool shared generator event_loop "
+            "gather crawl hedge abank offload").split()
+
+
+def test_every_slug_of_the_contract_is_an_exercise(course):
+    assert sorted(course.exercises) == sorted(CONTRACT)
+    assert {e.part for e in course.exercises.values() if e.slug in CONTRACT[-5:]} == {12}
+    curriculum = course.root.parent / "shared" / "curriculum.md"
+    if curriculum.is_file():  # the contract itself, where it is at hand
+        text = curriculum.read_text(encoding="utf-8")
+        assert all(f"**{slug}** (" in text for slug in CONTRACT)
+
+
 def test_hidden_tests_and_solutions_are_outside_exercises(course):
     for exercise in course.exercises.values():
         for test in exercise.hidden_tests:
