@@ -462,7 +462,7 @@ class GradingSession:
         elif excinfo is not None and excinfo.errisinstance(RaceFound):
             diagnosis = races.lost_update() or races.found_by_test(str(excinfo.value))
             status = Status.RACE
-            if diagnosis.summary != str(excinfo.value):
+            if not diagnosis.summary.startswith(str(excinfo.value)):
                 diagnosis = diagnosis.with_summary(f"{excinfo.value}\n\n{diagnosis.summary}")
         else:
             status = Status.FAILED if call.when == "call" else Status.ERROR

@@ -56,6 +56,32 @@ def result(outcome, name):
     return outcome.tests[f"test_scenarios.py::test_scenario[{name}]"]
 
 
+AIO_EXPECTED = {
+    "test_async[aio_threading_lock]": ("blocked-loop", ["`_thread_lock`", "with _thread_lock:"]),
+    "test_async[aio_sleep_blocks]": ("blocked-loop", ["time.sleep(0.5)", "scenarios.py, line"]),
+    "test_async[aio_forgotten_task_done]": ("stall", ["`task_done()` for every item of `jobs`",
+                                                      "await jobs.get()"]),
+    "test_async[aio_opposite_orders]": ("deadlock", ["holds `first`", "waits for `second`"]),
+    "test_async[aio_not_awaited]": ("never-awaited", ["`sleep`", "asyncio.sleep(0)"]),
+    "test_async[aio_slow_but_fine]": ("passed", []),
+    "test_async_serial": ("serial", ["one after another", "0 started, 0 done, 1 started"]),
+    "test_async_race": ("race", ["overdraft", "seed"]),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), AIO_EXPECTED.items())
+def test_asyncio_diagnosed_with_the_right_kind(outcome, name, expected):
+    """Through the grader: kinds, the student's lines, no internal name."""
+    kind, words = expected
+    got = outcome.tests[f"test_scenarios.py::{name}"]
+    assert got.status == kind, f"{name}: {got.status}\n{got.message}"
+    for word in words:
+        assert word in got.message, (word, got.message)
+    assert "grader/" not in got.message and "aio.py" not in got.message
+    if kind != "passed":
+        assert got.duration < TEST_LIMIT / 2, f"{name} took {got.duration:.1f} s"
+
+
 @pytest.mark.parametrize(("name", "kind"), EXPECTED.items())
 def test_diagnosed_with_the_right_kind(outcome, name, kind):
     got = result(outcome, name)

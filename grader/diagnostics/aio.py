@@ -335,6 +335,7 @@ class _TaskState:
     frames: tuple[Frame, ...]
     waits: str
     lock: Any = None
+    holds: tuple[str, ...] = ()  # the asyncio locks it holds, by its own names for them
 
 
 @dataclass
@@ -347,27 +348,26 @@ class _Snapshot:
     def diagnosis(self) -> Diagnosis:
         cycle = self._cycle()
         if cycle:
-            steps = [f"{t.name} holds {', '.join(self.holds(t.name)) or 'a lock'} and waits "
-                     f"for {t.waits}, held by {self.holders[id(t.lock)]}{_where(t.frames)}"
+            steps = [f"{t.name} holds {', '.join(t.holds) or 'a lock'} and waits for "
+                     f"{t.waits}, held by {self.holders[id(t.lock)]}{_where(t.frames)}"
                      for t in cycle]
             return Diagnosis(Status.DEADLOCK, "Tasks wait for each other's asyncio locks in "
                              "a circle: " + "; ".join(steps) + ".",
                              tuple(self._entry(t) for t in cycle), advice=DEADLOCK_ADVICE)
-        waits = "; ".join(f"{t.name} waits for {t.waits}{_where(t.frames)}"
-                          for t in self.tasks[:6])
+        mine = [t for t in self.tasks
+                if t.lock is not None and self.holders.get(id(t.lock)) == t.name]
+        waits = "; ".join(
+            f"{t.name} waits for {t.waits}"
+            + (" which it holds itself (an asyncio.Lock is not reentrant)" if t in mine else "")
+            + _where(t.frames) for t in self.tasks[:6])
         return Diagnosis(Status.STALL, "Every task waits, and nothing (no other task, timer "
                          f"or thread) can wake any of them: {waits}.",
                          tuple(self._entry(t) for t in self.tasks[:6]), advice=STALL_ADVICE)
 
-    def holds(self, task_name: str) -> list[str]:
-        """The names of the locks ``task_name`` holds that some task waits for."""
-        names = {id(t.lock): t.waits for t in self.tasks if t.lock is not None}
-        return [names[key] for key, holder in self.holders.items()
-                if holder == task_name and key in names]
-
-    def _entry(self, task: _TaskState) -> ThreadState:
-        return ThreadState(name=task.name, holds=tuple(self.holds(task.name)),
-                           waits=f"waits for {task.waits}", frames=task.frames)
+    @staticmethod
+    def _entry(task: _TaskState) -> ThreadState:
+        return ThreadState(name=task.name, holds=task.holds, waits=f"waits for {task.waits}",
+                           frames=task.frames)
 
     def _cycle(self) -> list[_TaskState]:
         by_name = {t.name: t for t in self.tasks}
@@ -387,7 +387,7 @@ def _where(frames: tuple[Frame, ...]) -> str:
     if not frames:
         return ""
     f = frames[-1]
-    return f" ({f.file}, line {f.line}: `{f.code}`)"
+    return f" ({f.file}, line {f.line}" + (f": `{f.code}`)" if f.code else ")")
 
 
 _PRIMITIVES = (asyncio.Lock, asyncio.Queue, asyncio.Event, asyncio.Condition, asyncio.Semaphore)
@@ -424,11 +424,11 @@ def _chain(task: asyncio.Task[Any]) -> list[types.FrameType]:
 
 
 def _task_state(task: asyncio.Task[Any], namer: Callable[[Any, list[types.FrameType]], str],
-                labels: dict[int, str]) -> _TaskState:
+                labels: dict[int, str], held: list[Any]) -> _TaskState:
     chain = _chain(task)
     mine = [f for f in chain if _mine(f.f_code.co_filename)]
     users = [f for f in chain if naming.is_user_file(f.f_code.co_filename)]
-    shown = tuple(frame_line(f) for f in (mine or users))
+    shown = tuple(frame_line(f) for f in mine)  # (never a line of the tests)
     # what it waits on: the first asyncio object below the last user frame
     # (`await q.join()` waits for the queue, not for the event inside it)
     last_user = max((i for i, f in enumerate(chain) if naming.is_user_file(f.f_code.co_filename)),
@@ -453,13 +453,18 @@ def _task_state(task: asyncio.Task[Any], namer: Callable[[Any, list[types.FrameT
         waits = "a timer (`asyncio.sleep`)"
     else:
         waiter = getattr(task, "_fut_waiter", None)
+        children = [c for c in getattr(waiter, "_children", ()) if not c.done()]
         if isinstance(waiter, asyncio.Task):
             waits = labels.get(id(waiter), f"task {waiter.get_name()}")
+        elif children:  # asyncio.gather's future: the tasks it gathers
+            waits = ", ".join(labels.get(id(c), f"task {c.get_name()}") for c in children
+                              if isinstance(c, asyncio.Task)) + " (gathered)"
         elif waiter is not None:
             waits = "a future nobody completes"
         else:
             waits = "its turn"
-    return _TaskState(labels[id(task)], shown, waits, lock)
+    return _TaskState(labels[id(task)], shown, waits, lock,
+                      tuple(namer(h, frames_in) for h in held))
 
 
 def _snapshot(watch: _Watch) -> _Snapshot | None:
@@ -496,7 +501,10 @@ def _take(watch: _Watch) -> _Snapshot:
     tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
     owners = [task for _, task in watch.owners.values() if task is not None]
     labels = _labels(list({id(t): t for t in tasks + owners}.values()))
-    states = sorted((_task_state(t, namer, labels) for t in tasks),
+    held: dict[int, list[Any]] = {}
+    for lock, owner in watch.owners.values():
+        held.setdefault(id(owner), []).append(lock)
+    states = sorted((_task_state(t, namer, labels, held.get(id(t), [])) for t in tasks),
                     key=lambda t: (t.name != _MAIN, t.name))
     holders = {key: labels[id(task)] for key, (_, task) in watch.owners.items()
                if task is not None}
@@ -547,6 +555,31 @@ def _describe_leftovers(pending: list[asyncio.Task[Any]]) -> str:
         shown.append(f"{labels[id(task)]} was still running" + _where(tuple(mine)))
     more = f" (and {len(pending) - 4} more)" if len(pending) > 4 else ""
     return f"{len(pending)} task(s) it started were still pending: " + "; ".join(shown) + more
+
+
+def is_loop_thread(ident: int) -> bool:
+    """Is thread ``ident`` running a watched event loop?"""
+    return ident in _watches
+
+
+def blocked_in_wait(ident: int, thread: ThreadState) -> Diagnosis:
+    """Loop thread ``ident`` caught waiting in a thread primitive (a
+    ``threading.Lock`` taken in a coroutine and held across an ``await``)."""
+    watch = _watches.get(ident)
+    if watch is not None:
+        watch.blocked = Blocked(BLOCK_LIMIT, thread.frames, still=True)
+    waits, _, _ = thread.waits.partition(", held by itself")  # (not the RLock advice)
+    held = waits != thread.waits
+    waits += (", which this same thread already holds: another coroutine took it and is "
+              "suspended at an `await` while holding it" if held else "")
+    return Diagnosis(
+        Status.BLOCKED_LOOP,
+        f"The event loop's thread {waits}{_where(thread.frames)}. A coroutine waited in a "
+        "thread primitive, and since every task runs on that one thread, nothing can ever "
+        "end the wait: the loop, and every task, stands still.",
+        (ThreadState(name="the event loop's thread", holds=thread.holds, waits=waits,
+                     frames=thread.frames),),
+        advice=BLOCKED_ADVICE)
 
 
 # -- blocked, never awaited ----------------------------------------------------------

@@ -15,9 +15,9 @@ from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
 KIND_TITLES = {
     Status.DEADLOCK: "Deadlock",
-    Status.STALL: "Stall: every thread waits, and nothing can wake any of them",
+    Status.STALL: "Stall: every thread (or task) waits, and nothing can wake any of them",
     Status.POTENTIAL_DEADLOCK: "Potential deadlock: locks taken in opposite orders",
-    Status.RACE: "Race: another thread ran in between, and a result came out wrong",
+    Status.RACE: "Race: another thread (or task) ran in between, and a result came out wrong",
     Status.CRASH: "Crash: a thread or process of your code died with an exception",
     Status.FAILED: "Not written yet",
     Status.TIMEOUT: "Timeout: your code kept running and did not return",

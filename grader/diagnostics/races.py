@@ -90,13 +90,16 @@ class LostUpdates:
 
 
 ADVICE = ("A read followed by a write, or a check followed by an act, is not atomic: "
-          "another thread can run in between. Hold one lock, shared by every thread that "
-          "touches the value, around the whole read-modify-write or check-then-act.")
+          "another thread (or, with asyncio, another task at any `await`) can run in between. "
+          "Hold one lock, shared by every thread or task that touches the value (a "
+          "`threading.Lock` for threads, an `asyncio.Lock` for tasks), around the whole "
+          "read-modify-write or check-then-act.")
 
 
 def found_by_test(message: str) -> Diagnosis:
     """A race that a test saw in its results (a count off, an overdraft)."""
-    return Diagnosis(Status.RACE, message, seed=base_seed(), advice=ADVICE,
+    return Diagnosis(Status.RACE, f"{message} (Provoked with seed {base_seed()}; the same "
+                     "seed replays it.)", seed=base_seed(), advice=ADVICE,
                      timeline=timeline.picture())
 
 

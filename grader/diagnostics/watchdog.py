@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.diagnostics import explain, naming, state, timeline
+from grader.diagnostics import aio, explain, naming, state, timeline
 from grader.runner.protocol import Diagnosis, ProtocolError, Status
 
 POLL = 0.05
@@ -344,7 +344,11 @@ def _report(kind: Status, idents: list[int], frames: dict[int, Any],
     namer = explain.Namer(frames, state.student_dir)
     threads = [explain.thread_entry(i, namer, _wait_of(i, waits)) for i in idents]
     threads = [t for t in threads if t.waits]
-    if kind is Status.DEADLOCK:
+    loops = [i for i in idents if aio.is_loop_thread(i)]
+    if loops:  # a coroutine waits in a thread's lock: the event loop is what stands still
+        diagnosis = aio.blocked_in_wait(
+            loops[0], explain.thread_entry(loops[0], namer, _wait_of(loops[0], waits)))
+    elif kind is Status.DEADLOCK:
         names = " -> ".join([namer.thread(i) for i in idents] + [namer.thread(idents[0])])
         summary = (f"{len(idents)} thread(s) wait for each other in a cycle: {names}."
                    if len(idents) > 1 else
@@ -355,8 +359,9 @@ def _report(kind: Status, idents: list[int], frames: dict[int, Any],
     else:
         summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
         advice = STALL_ADVICE
-    diagnosis = Diagnosis(kind, summary, tuple(threads), advice,
-                          timeline=timeline.picture(focus=tuple(t.name for t in threads)))
+    if not loops:
+        diagnosis = Diagnosis(kind, summary, tuple(threads), advice,
+                              timeline=timeline.picture(focus=tuple(t.name for t in threads)))
     # Stuck threads stay stuck: never report them again. The main thread is
     # interrupted by the diagnosis and goes on to the next test.
     state.reported.update(set(idents) - {_main_ident()})

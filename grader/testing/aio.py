@@ -147,9 +147,11 @@ class Intervals:
         return ", ".join(shown) + more
 
 
-def assert_concurrent(rec: Intervals, what: str, at_least: int = 2) -> None:
+def assert_concurrent(rec: Intervals, what: str, at_least: int = 2,
+                      advice: str | None = None) -> None:
     """Fail with kind ``serial`` unless at least ``at_least`` recorded calls
-    were in flight at once (by the order of events, not by the clock)."""
+    were in flight at once (by the order of events, not by the clock).
+    ``advice`` replaces the default (start them all, then await them together)."""
     if rec.peak >= at_least or len(rec.calls) < at_least:
         return
     raise Diagnosed(Diagnosis(
@@ -157,8 +159,8 @@ def assert_concurrent(rec: Intervals, what: str, at_least: int = 2) -> None:
         f"{what}: the {len(rec.calls)} awaited operations ran one after another, never "
         f"{at_least} at once (in order: {rec.story()}). Each one was awaited before the "
         "next one was even started.",
-        advice="`await` waits for that one operation before the line after it runs. To run "
-        "them at once, start them all first: `asyncio.gather(*coros)`, or "
+        advice=advice or "`await` waits for that one operation before the line after it "
+        "runs. To run them at once, start them all first: `asyncio.gather(*coros)`, or "
         "`tg.create_task(...)` in an `async with asyncio.TaskGroup() as tg:` block, then "
         "await them together.",
     ))
