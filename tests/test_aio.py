@@ -126,6 +126,13 @@ async def leaves_a_task_running():
     return "returned"
 
 
+async def cancels_without_waiting():
+    task = asyncio.create_task(asyncio.sleep(30))
+    await asyncio.sleep(0)
+    task.cancel()  # ... and returns before the cancellation has run
+    return "returned"
+
+
 async def waits_far_past_the_deadline():
     await asyncio.sleep(3600)
 
@@ -145,6 +152,7 @@ CASES = [
     (never_awaited_coroutine, Status.NEVER_AWAITED, ["`sleep`", "asyncio.sleep(0.01)"]),
     (never_retrieved_exception, Status.NEVER_AWAITED, ["ValueError: lost", "`fails()`"]),
     (leaves_a_task_running, AssertionError, ["still pending", "task 1 `sleep()`"]),
+    (cancels_without_waiting, AssertionError, ["cancelled, but nobody waited for it"]),
     (waits_far_past_the_deadline, DeadlineExceeded, ["waits for a timer",
                                                      "await asyncio.sleep(3600)"]),
 ]

@@ -257,15 +257,22 @@ def _loop_main(watch: _Watch, make: Callable[[], Awaitable[Any]]) -> None:
     _watches[watch.ident] = watch
     asyncio.set_event_loop(loop)
     try:
-        main = loop.create_task(make(), name=_MAIN)
+        async def call() -> Any:
+            try:
+                return await make()
+            finally:  # the tasks not finished at the moment the call returns or raises
+                me = asyncio.current_task()
+                watch.leftovers = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
+
+        main = loop.create_task(call(), name=_MAIN)
         try:
             watch.outcome = ("result", loop.run_until_complete(main))
         except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
             watch.outcome = ("error", exc)
+        if watch.leftovers:
+            watch.leftover_text = _describe_leftovers(watch.leftovers)
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         if pending:
-            watch.leftovers = pending
-            watch.leftover_text = _describe_leftovers(pending)
             for task in pending:
                 task.cancel()
             loop.run_until_complete(asyncio.wait(pending, timeout=2.0))
@@ -552,7 +559,9 @@ def _describe_leftovers(pending: list[asyncio.Task[Any]]) -> str:
     for task in pending[:4]:
         chain = _chain(task)
         mine = [frame_line(f) for f in chain if _mine(f.f_code.co_filename)]
-        shown.append(f"{labels[id(task)]} was still running" + _where(tuple(mine)))
+        how = ("had been cancelled, but nobody waited for it to finish"
+               if task.cancelling() else "was still running")
+        shown.append(f"{labels[id(task)]} {how}" + _where(tuple(mine)))
     more = f" (and {len(pending) - 4} more)" if len(pending) > 4 else ""
     return f"{len(pending)} task(s) it started were still pending: " + "; ".join(shown) + more
 
