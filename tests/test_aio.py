@@ -181,6 +181,20 @@ def test_each_program_gets_its_verdict(program, kind, words):
     assert time.monotonic() - start < 30  # (a hang would be caught by pytest-timeout)
 
 
+def test_a_slow_worker_start_is_not_a_blocked_loop(monkeypatch):
+    """On an overloaded machine a new thread can take a second to run its first
+    line, and the first `asyncio.to_thread` waits for it on the loop: made on
+    purpose here, it is no blocked loop (a reference answer once got one)."""
+    real = threading.Thread._bootstrap
+
+    def late_bootstrap(self):
+        time.sleep(0.5)  # (the machine's delay, simulated: not synchronisation)
+        real(self)
+
+    monkeypatch.setattr(threading.Thread, "_bootstrap", late_bootstrap)
+    assert run_async(healthy_work_in_a_thread, timeout=5) == sum(range(3_000_000))
+
+
 def test_a_stall_is_found_long_before_the_deadline():
     """Proof by structure: an idle loop with nothing to wake it, seen twice."""
     start = time.process_time(), time.monotonic()

@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 import types
 import warnings
 from collections.abc import Awaitable, Callable
@@ -94,6 +95,7 @@ class _Watch:
     done: threading.Event = field(default_factory=threading.Event)
     outcome: tuple[str, Any] = ("", None)
     leftovers: list[Any] = field(default_factory=list)
+    finishing: bool = False  # the call has returned or raised
     leftover_text: str = ""
 
 
@@ -176,6 +178,8 @@ def _sampler(watch: _Watch) -> None:
         frame = sys._current_frames().get(watch.ident)
         if frame is None or steps != watch.steps or not watch.in_step:
             continue
+        if _starting_a_worker(frame):
+            continue  # a pool starting its thread or process: slow on a busy machine only
         watch.samples += 1
         frames = _code_frames(frame)
         if frames:
@@ -185,6 +189,27 @@ def _sampler(watch: _Watch) -> None:
                 and watch.samples >= BLOCK_LIMIT / SAMPLE / 2):
             watch.blocked = Blocked(time.monotonic() - watch.step_start, watch.step_frames,
                                     still=True)
+
+
+# Where a loop's thread waits while a worker thread or process starts (the first
+# `asyncio.to_thread`, a process pool's first job): the library's set-up, which a
+# busy machine slows down (a new thread's first line can take a second), not a
+# blocking call of the student's.
+_STARTING = {"Thread.start", "BaseProcess.start", "ThreadPoolExecutor._adjust_thread_count",
+             "ProcessPoolExecutor._adjust_process_count", "ProcessPoolExecutor._spawn_process",
+             "ProcessPoolExecutor._start_executor_manager_thread"}
+
+
+def _starting_a_worker(frame: types.FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_qualname in _STARTING \
+                and frame.f_code.co_filename.startswith(_STDLIB):
+            return True
+        frame = frame.f_back
+    return False
+
+
+_STDLIB = os.path.dirname(os.__file__) + os.sep
 
 
 class _WatchedLoop(asyncio.SelectorEventLoop):
@@ -211,6 +236,9 @@ def run(make: Callable[[], Awaitable[Any]], timeout: float, what: str, leftover_
     from grader.testing.deadline import DeadlineExceeded, harness_wait
 
     _install()
+    with warnings.catch_warnings():  # what earlier calls left behind is not this call's
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gc.collect()
     watch = _Watch()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
@@ -229,6 +257,9 @@ def run(make: Callable[[], Awaitable[Any]], timeout: float, what: str, leftover_
                                        f"{verdict.summary}")
             raise diagnosed(verdict.with_summary(f"{what}: {verdict.summary}"))
         thread.join(5.0)
+        sampler.join(1.0)
+        if watch.outcome[0] == "error":  # its frames would keep this call's garbage alive
+            traceback.clear_frames(watch.outcome[1].__traceback__)
         gc.collect()
     blocked = watch.blocked
     if blocked is not None and not blocking_ok:
@@ -269,6 +300,7 @@ def _loop_main(watch: _Watch, make: Callable[[], Awaitable[Any]]) -> None:
             watch.outcome = ("result", loop.run_until_complete(main))
         except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
             watch.outcome = ("error", exc)
+        watch.finishing = True  # (shutting down: no task of the student's waits any more)
         if watch.leftovers:
             watch.leftover_text = _describe_leftovers(watch.leftovers)
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
@@ -305,7 +337,7 @@ def _await_end(watch: _Watch, timeout: float, blocking_ok: bool) -> Diagnosis | 
             watch.done.wait(0.3)  # its whole length, if it ends soon
             if not watch.done.is_set():
                 return _blocked_diagnosis("", watch.blocked or blocked)
-        if time.monotonic() >= next_look and not watch.in_step:
+        if time.monotonic() >= next_look and not watch.in_step and not watch.finishing:
             before = progress()
             snapshot = _snapshot(watch)
             if snapshot is not None and snapshot.idle:
@@ -321,13 +353,13 @@ def _await_end(watch: _Watch, timeout: float, blocking_ok: bool) -> Diagnosis | 
         return None
     last, give_up = progress(), time.monotonic() + timeout * (STRETCH - 1)
     while True:
-        snapshot = _snapshot(watch)
+        snapshot = None if watch.finishing else _snapshot(watch)
         if snapshot is not None and snapshot.idle:
             return snapshot.diagnosis()
         if watch.done.wait(_STEP):
             return None
         timer = snapshot.next_timer if snapshot is not None else None
-        working = (progress() != last or watch.executor_jobs > 0
+        working = (progress() != last or watch.executor_jobs > 0 or watch.finishing
                    or (timer is not None and timer < give_up))
         if not working or time.monotonic() > give_up:
             return _timeout(watch, snapshot)

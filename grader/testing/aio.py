@@ -151,7 +151,10 @@ def assert_concurrent(rec: Intervals, what: str, at_least: int = 2,
                       advice: str | None = None) -> None:
     """Fail with kind ``serial`` unless at least ``at_least`` recorded calls
     were in flight at once (by the order of events, not by the clock).
-    ``advice`` replaces the default (start them all, then await them together)."""
+    ``advice`` replaces the default (start them all, then await them together).
+    No verdict when fewer than ``at_least`` calls were made at all: a test
+    whose answer may stop early (the first success wins) makes the early calls
+    fail, so that even a serial answer makes them all."""
     if rec.peak >= at_least or len(rec.calls) < at_least:
         return
     raise Diagnosed(Diagnosis(
