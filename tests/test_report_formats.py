@@ -66,7 +66,7 @@ def test_feedback_explains_each_failed_test_in_plain_words():
     text = feedback.render(sample())
     assert "**Score: 5 / 10**" in text
     hang = text.split("### test_x_hidden.py::test_hang", 1)[1].split("###", 1)[0]
-    assert "**What happened:** Threads waited for each other in a circle" in hang
+    assert "**What happened:** Threads (or asyncio tasks) waited for each other in a circle" in hang
     assert "**What was expected:**" in hang
     assert "**What to try:** Take locks in one global order" in hang
     assert "Thread-1 holds `a.lock`" in hang  # the diagnosis itself
