@@ -47,6 +47,7 @@ class Case:
     source: Path | None = field(default=None, compare=False)  # where it was found
     catches: str = field(default="", compare=False)  # a wrong answer's mistake, in words
     fails: tuple[str, ...] = field(default=(), compare=False)  # the tests it must fail
+    expect: str = field(default="", compare=False)  # the kind one of them must get, if any
 
     @property
     def student(self) -> str:
@@ -69,13 +70,21 @@ class CaseError(CourseError):
     """A wrong answer or an alternative cannot be used; the message says why."""
 
 
-def _header(source: Path) -> tuple[str, tuple[str, ...]]:
+def _header(source: Path) -> tuple[str, tuple[str, ...], str]:
+    """What a wrong answer catches, the tests it must fail and (``# kind:``,
+    optional) the verdict kind one of its tests must get."""
     text = source.read_text(encoding="utf-8")
     catches = re.search(r"^# catches: (.+)$", text, re.M)
     fails = re.search(r"^# fails: (.+)$", text, re.M)
+    kind = re.search(r"^# kind: (.+)$", text, re.M)
     if not catches or not fails:
         raise CaseError(f"{source}: needs '# catches:' and '# fails:' header lines")
-    return catches.group(1), tuple(n.strip() for n in fails.group(1).split(",") if n.strip())
+    expect = kind.group(1).strip() if kind else ""
+    if expect and expect not in {str(s) for s in Status}:
+        raise CaseError(f"{source}: '# kind: {expect}' is no verdict kind; known: "
+                        f"{', '.join(str(s) for s in Status)}")
+    return (catches.group(1), tuple(n.strip() for n in fails.group(1).split(",") if n.strip()),
+            expect)
 
 
 def _files(exercise: Exercise, path: Path) -> tuple[tuple[str, Path], ...]:
@@ -102,15 +111,15 @@ def wrong_cases(course: Course) -> list[Case]:
             if path.name.startswith((".", "_")):
                 continue
             if path.name == "stub.txt":
-                catches, fails = _header(path)
+                catches, fails, expect = _header(path)
                 found.append(Case(exercise.slug, STUB, "stub", tuple(
-                    exercise.stub_files().items()), path, catches, fails))
+                    exercise.stub_files().items()), path, catches, fails, expect))
             elif path.suffix == ".py" or path.is_dir():
                 source = path if path.is_file() else path / sorted(
                     p.name for p in path.glob("*.py"))[0]
-                catches, fails = _header(source)
+                catches, fails, expect = _header(source)
                 found.append(Case(exercise.slug, WRONG, path.stem, _files(exercise, path),
-                                  path, catches, fails))
+                                  path, catches, fails, expect))
     return found
 
 
@@ -244,6 +253,10 @@ class CaseCheck:
         missed = [n for n in case.fails if n in named and n not in failed_tests(result)]
         if missed:
             found.append(f"({case.catches}) should fail {', '.join(missed)}, but passed")
+        if case.expect and all(str(t.status) != case.expect for t in result.tests):
+            kinds = sorted({str(t.status) for t in result.tests if t.status is not Status.PASSED})
+            found.append(f"({case.catches}) should be named `{case.expect}` by one of its "
+                         f"tests, but got {', '.join(kinds) or 'passed'}")
         if case.kind in (WRONG, STUB) and result.score > self.half:
             found.append(f"({case.catches}) scores {result.score:g} of {result.max_score:g}: "
                          f"a must-catch mistake may keep at most half")

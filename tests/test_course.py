@@ -157,3 +157,15 @@ def test_malformed_assignments_are_named(tmp_path, text, message):
         load_course(root)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_wrong_answers_kind_must_be_a_verdict_kind(tmp_path):
+    from grader.validate import CaseError, _header
+
+    good = tmp_path / "good.py"
+    good.write_text("# catches: x\n# fails: test_a, test_b\n# kind: blocked-loop\n")
+    assert _header(good) == ("x", ("test_a", "test_b"), "blocked-loop")
+    bad = tmp_path / "bad.py"
+    bad.write_text("# catches: x\n# fails: test_a\n# kind: hung\n")
+    with pytest.raises(CaseError, match="'# kind: hung' is no verdict kind"):
+        _header(bad)

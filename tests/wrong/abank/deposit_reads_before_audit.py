@@ -1,5 +1,6 @@
 # catches: check-then-act across an await (a deposit reads the balance, awaits the audit, then writes)
 # fails: test_concurrent_deposits_lose_nothing
+# kind: race
 """Withdraw and transfer are right; deposit "cannot overdraw, so it needs no
 lock", but it reads the balance before the audit and writes after it."""
 

@@ -1,5 +1,6 @@
 # catches: check-then-act across an await (the lock covers the check, not the audit and the update)
 # fails: test_concurrent_withdraws_never_overdraw, test_transfers_and_withdraws_never_overdraw, test_concurrent_withdraws_do_not_overdraw
+# kind: race
 """Locks the check and the update separately: each one is atomic, the pair is
 not. The audit in between lets every other withdraw check the old balance."""
 

@@ -1,5 +1,6 @@
 # catches: check-then-act across an await (overdraft under concurrent withdraws)
 # fails: test_concurrent_withdraws_never_overdraw, test_concurrent_deposits_lose_nothing, test_transfers_and_withdraws_never_overdraw, test_concurrent_withdraws_do_not_overdraw
+# kind: race
 """No lock at all: "coroutines run on one thread, so nothing can run between my
 check and my update". Except at the await of the audit."""
 

@@ -1,5 +1,6 @@
 # catches: two accounts' locks taken in opposite orders (tasks wait for each other forever)
 # fails: test_opposite_transfers_do_not_deadlock, test_transfers_both_ways_do_not_deadlock, test_transfers_both_ways_at_once
+# kind: deadlock
 """Right in every way but one: transfer takes src.lock, then dst.lock, so
 transfer(a, b) and transfer(b, a) take the same two locks in opposite orders."""
 

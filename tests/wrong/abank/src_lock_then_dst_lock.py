@@ -1,5 +1,6 @@
 # catches: two accounts' locks taken in opposite orders (tasks wait for each other forever)
 # fails: test_opposite_transfers_do_not_deadlock, test_transfers_both_ways_do_not_deadlock, test_transfers_both_ways_at_once
+# kind: deadlock
 """Takes src's lock, checks and audits src, and only then takes dst's lock for
 the deposit: an await between the two locks, taken in the transfer's direction."""
 

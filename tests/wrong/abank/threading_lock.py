@@ -1,5 +1,6 @@
 # catches: `threading.Lock` in a coroutine (blocks the loop's thread when contended)
 # fails: test_waiting_for_the_lock_does_not_block_the_loop, test_concurrent_withdraws_never_overdraw, test_concurrent_deposits_lose_nothing
+# kind: blocked-loop
 """The thread exercises' lock, kept: `with self.lock:` around the awaits. The
 second task that wants a held lock blocks the thread that runs the loop."""
 

@@ -1,5 +1,6 @@
 # catches: check-then-act across an await (a threading.RLock: every task runs on the loop's one thread, so it keeps none out)
 # fails: test_concurrent_withdraws_never_overdraw, test_transfers_and_withdraws_never_overdraw, test_concurrent_withdraws_do_not_overdraw
+# kind: race
 """A threading.RLock "so that transfer can call withdraw": all tasks run on
 the same thread, which owns the RLock already, so every task gets in."""
 

@@ -1,5 +1,6 @@
 # catches: `if` instead of `while` around `wait` (fails on a spurious or stolen wake-up)
 # fails: test_get_rechecks_after_spurious_wakeup, test_put_rechecks_after_spurious_wakeup, test_get_waits_again_after_a_spurious_wakeup, test_many_producers_and_consumers_one_slot
+# kind: stall
 import threading
 from collections import deque
 

@@ -1,5 +1,6 @@
 # catches: one condition with `notify()` for both "not full" and "not empty" (lost wake-up: a stall)
 # fails: test_many_producers_and_consumers_one_slot
+# kind: stall
 import threading
 from collections import deque
 

@@ -1,5 +1,6 @@
 # catches: a page fetched twice (check-then-add across an await)
 # fails: test_no_page_fetched_twice, test_every_reachable_page_once, test_cycles_and_repeated_links
+# kind: race
 """Checks `page in seen` when it takes a page off the queue, but adds it to
 `seen` only after the fetch: another worker takes the same page meanwhile."""
 

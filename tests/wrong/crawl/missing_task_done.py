@@ -1,5 +1,6 @@
 # catches: a missing task_done (queue.join() waits forever: a stall)
 # fails: test_task_done_for_every_page
+# kind: stall
 """Never calls queue.task_done(): queue.join() never returns."""
 
 import asyncio

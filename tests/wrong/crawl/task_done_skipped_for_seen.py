@@ -1,5 +1,6 @@
 # catches: a missing task_done (none for a page skipped as already seen: queue.join() waits forever)
 # fails: test_task_done_for_every_page, test_no_page_fetched_twice
+# kind: stall
 """Queues every link and skips the ones already fetched when it takes them off
 the queue, but `continue`s past task_done() for them: join() never returns."""
 

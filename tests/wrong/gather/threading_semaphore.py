@@ -1,5 +1,6 @@
 # catches: `time.sleep` or another blocking call in a coroutine (a threading.Semaphore holds the loop)
 # fails: test_loop_never_blocked, test_limit_caps_fetches_in_flight, test_limit_with_many_keys, test_limit_is_respected
+# kind: blocked-loop
 """The limiter of the thread parts, reused: a threading.BoundedSemaphore around
 each fetch. Once `limit` fetches hold a slot, the next acquire() blocks the
 event loop's one thread, and the fetches that would release a slot never run again."""

@@ -1,5 +1,6 @@
 # catches: `time.sleep` or another blocking call in a coroutine (the loop is blocked)
 # fails: test_loop_never_blocked, test_all_fetches_in_flight_at_once, test_fetches_run_at_once
+# kind: blocked-loop
 """A TaskGroup and a semaphore, right in every way, but it "spaces out" the
 requests with time.sleep between creating the tasks: the tasks do not even start
 until the loop is free again, and meanwhile the whole loop stands still."""

@@ -1,5 +1,6 @@
 # catches: no timeout (waits for ever when no request replies)
 # fails: test_timeout_raises_timeout_error, test_timeout_covers_the_whole_call, test_timeout_cancellation_not_swallowed, test_timeout_after_some_failures_raises_timeout_error
+# kind: stall
 """Everything right except the timeout, which is never used."""
 
 import asyncio

@@ -1,5 +1,6 @@
 # catches: a coroutine that is created but never awaited (the last, incomplete batch is dropped)
 # fails: test_digests_match_hashlib, test_every_file_is_digested
+# kind: never-awaited
 """Makes a coroutine per file, then awaits them in batches of `workers` with the
 zip(*[iter(xs)] * n) idiom, which drops an incomplete last batch: the
 coroutines of the last files are never awaited, and their files are missing."""

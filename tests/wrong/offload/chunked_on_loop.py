@@ -1,5 +1,6 @@
 # catches: hashing on the loop itself (in small steps: no single step is long, the loop's thread still does all the hashing)
 # fails: test_hashing_runs_off_the_loop, test_big_files_are_hashed_off_the_loop
+# kind: blocked-loop
 """Hashes each file in 1 MiB chunks right in the coroutine, with an await after
 each chunk: no step holds the loop for long, but every byte is hashed on the
 loop's thread (and the files are read there too), one file after another."""

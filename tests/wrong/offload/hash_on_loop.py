@@ -1,5 +1,6 @@
 # catches: hashing on the loop itself (the loop is blocked while a file is hashed)
 # fails: test_hashing_runs_off_the_loop, test_big_files_are_hashed_off_the_loop
+# kind: blocked-loop
 """An `async def` that hashes each file right in the coroutine: asyncio.sleep(0)
 between the files looks cooperative, but every digest is computed on the
 loop's thread, and nothing else runs meanwhile."""

@@ -1,5 +1,6 @@
 # catches: hashing on the loop itself (the file is read in a thread, then hashed in the coroutine)
 # fails: test_hashing_runs_off_the_loop, test_big_files_are_hashed_off_the_loop
+# kind: blocked-loop
 """Reads each file in a worker thread, bounded by a semaphore, but computes the
 digest of the bytes back in the coroutine: on the loop's thread."""
 

@@ -1,5 +1,6 @@
 # catches: a coroutine that is created but never awaited (`asyncio.to_thread(...)` without `await`)
 # fails: test_digests_match_hashlib, test_every_file_is_digested
+# kind: never-awaited
 """Bounded and off the loop in intent, but `asyncio.to_thread(...)` is called
 without `await`: it only creates a coroutine, which never runs; the dict holds
 coroutine objects instead of digests."""
