@@ -7,13 +7,15 @@ loop's steps timed, its tasks' waits explained and its leftovers named.
   seen running for ``BLOCK_LIMIT`` seconds, in at least half the samples that
   time allows (a machine too busy to sample is not taken for a blocked loop),
   blocked the loop: its line is the student's innermost frame in the samples.
-- **Task stall and deadlock.** At the deadline, when the loop is idle (no step
-  runs) and nothing can wake it (no ready callback, no timer, no executor job,
-  no watched file), every task waits forever: each task's await chain is
-  walked to what it waits for (an ``asyncio.Lock``, whose holder is recorded
-  while the watch runs; a queue; an event; another task). A cycle of lock
-  holders is a deadlock, anything else a stall. A loop that still works is
-  given up to ``STRETCH`` times the deadline while its steps go on.
+- **Task stall and deadlock** (what each task waits for: :mod:`aio_tasks`). A
+  loop seen idle (no step runs) with nothing that could wake it (no ready
+  callback, no timer, no executor job, no watched file), twice
+  ``IDLE_CONFIRM`` apart with no step in between, proves that every task
+  waits forever, whatever the deadline: each task's await chain is walked to
+  what it waits for (an ``asyncio.Lock``, whose holder is recorded while the
+  watch runs; a queue; an event; another task). A cycle of lock holders is a
+  deadlock, anything else a stall. Past the deadline, a loop that still works
+  (steps, timers due, executor jobs) is given up to ``STRETCH`` times more.
 - **Never awaited.** Python warns when a coroutine object dies unawaited (the
   warning carries where it was created: origin tracking is on in the loop's
   thread), and the loop reports a task whose exception nobody retrieved.
@@ -37,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.diagnostics import naming, state
+from grader.diagnostics import aio_tasks, naming, state
 from grader.diagnostics.explain import frame_line
 from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
@@ -47,7 +49,6 @@ STRETCH = 8  # a working loop is waited for up to this many times the deadline
 _STEP = 0.5  # seconds between two looks at a working loop's progress
 IDLE_CONFIRM = 0.25  # seconds between the two looks that prove a stall
 LOOP_THREAD = "asyncio loop (called by the test)"
-_MAIN = "the test's call"
 
 BLOCKED_ADVICE = (
     "A coroutine runs on the loop's one thread: while it runs, no other task, timer or "
@@ -55,14 +56,6 @@ BLOCKED_ADVICE = (
     "instead of `time.sleep(s)`, an `asyncio.Lock` instead of a `threading.Lock`, and "
     "`await asyncio.to_thread(f, ...)` (or `loop.run_in_executor`) for blocking or CPU-heavy "
     "work such as reading and hashing a big file.")
-STALL_ADVICE = (
-    "Every task waits for something that only another task could do, and none of them "
-    "runs. Check that every item put in an `asyncio.Queue` gets its `task_done()`, that "
-    "every event a task waits for is set by someone, and that every wait has a way out "
-    "(`asyncio.timeout`, a cancellation).")
-DEADLOCK_ADVICE = (
-    "Take the locks in one global order everywhere (for example sorted by `id()` or by an "
-    "account number), so no two tasks can ever wait for each other in a circle.")
 NEVER_AWAITED_ADVICE = (
     "Calling a coroutine function only creates a coroutine object: nothing runs until it "
     "is awaited (`await f(x)`) or made a task that someone awaits (`asyncio.gather`, a "
@@ -154,13 +147,6 @@ def _step_ended(watch: _Watch) -> None:
         watch.blocked = Blocked(seconds, watch.step_frames)
     elif watch.blocked is not None and watch.blocked.still:
         watch.blocked = Blocked(seconds, watch.blocked.frames)
-
-
-def _mine(filename: str) -> bool:
-    """The student's file (outside the grader: any file but the library's)."""
-    if state.student_dir:
-        return naming.is_student_file(filename, state.student_dir)
-    return naming.is_user_file(filename)
 
 
 def _code_frames(frame: types.FrameType | None) -> tuple[Frame, ...]:
@@ -295,14 +281,14 @@ def _loop_main(watch: _Watch, make: Callable[[], Awaitable[Any]]) -> None:
                 me = asyncio.current_task()
                 watch.leftovers = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
 
-        main = loop.create_task(call(), name=_MAIN)
+        main = loop.create_task(call(), name=aio_tasks.MAIN)
         try:
             watch.outcome = ("result", loop.run_until_complete(main))
         except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
             watch.outcome = ("error", exc)
         watch.finishing = True  # (shutting down: no task of the student's waits any more)
         if watch.leftovers:
-            watch.leftover_text = _describe_leftovers(watch.leftovers)
+            watch.leftover_text = aio_tasks.describe_leftovers(watch.leftovers)
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         if pending:
             for task in pending:
@@ -366,147 +352,7 @@ def _await_end(watch: _Watch, timeout: float, blocking_ok: bool) -> Diagnosis | 
         last = progress()
 
 
-# -- what the tasks wait for -------------------------------------------------------
-
-@dataclass
-class _TaskState:
-    name: str
-    frames: tuple[Frame, ...]
-    waits: str
-    lock: Any = None
-    holds: tuple[str, ...] = ()  # the asyncio locks it holds, by its own names for them
-
-
-@dataclass
-class _Snapshot:
-    idle: bool  # nothing can wake any task
-    tasks: list[_TaskState]
-    holders: dict[int, str]  # id(lock) -> task name
-    next_timer: float | None = None  # monotonic time the earliest timer is due
-
-    def diagnosis(self) -> Diagnosis:
-        cycle = self._cycle()
-        if cycle:
-            steps = [f"{t.name} holds {', '.join(t.holds) or 'a lock'} and waits for "
-                     f"{t.waits}, held by {self.holders[id(t.lock)]}{_where(t.frames)}"
-                     for t in cycle]
-            return Diagnosis(Status.DEADLOCK, "Tasks wait for each other's asyncio locks in "
-                             "a circle: " + "; ".join(steps) + ".",
-                             tuple(self._entry(t) for t in cycle), advice=DEADLOCK_ADVICE)
-        mine = [t for t in self.tasks
-                if t.lock is not None and self.holders.get(id(t.lock)) == t.name]
-        waits = "; ".join(
-            f"{t.name} waits for {t.waits}"
-            + (" which it holds itself (an asyncio.Lock is not reentrant)" if t in mine else "")
-            + _where(t.frames) for t in self.tasks[:6])
-        return Diagnosis(Status.STALL, "Every task waits, and nothing (no other task, timer "
-                         f"or thread) can wake any of them: {waits}.",
-                         tuple(self._entry(t) for t in self.tasks[:6]), advice=STALL_ADVICE)
-
-    @staticmethod
-    def _entry(task: _TaskState) -> ThreadState:
-        return ThreadState(name=task.name, holds=task.holds, waits=f"waits for {task.waits}",
-                           frames=task.frames)
-
-    def _cycle(self) -> list[_TaskState]:
-        by_name = {t.name: t for t in self.tasks}
-        for first in self.tasks:
-            path: list[_TaskState] = []
-            task: _TaskState | None = first
-            while task is not None and task.lock is not None \
-                    and all(t is not task for t in path):
-                path.append(task)
-                task = by_name.get(self.holders.get(id(task.lock), ""))
-            if task is first and len(path) > 1:
-                return path
-        return []
-
-
-def _where(frames: tuple[Frame, ...]) -> str:
-    if not frames:
-        return ""
-    f = frames[-1]
-    return f" ({f.file}, line {f.line}" + (f": `{f.code}`)" if f.code else ")")
-
-
-_PRIMITIVES = (asyncio.Lock, asyncio.Queue, asyncio.Event, asyncio.Condition, asyncio.Semaphore)
-_DEFAULT_NAME = re.compile(r"Task-(\d+)")
-
-
-def _labels(tasks: list[Any]) -> dict[int, str]:
-    """A name for each task that is the same in every run: its own name if the
-    code gave it one, else "task N" in the order the tasks were created (the
-    default names count every task of the process), with its coroutine."""
-    def number(task: Any) -> int:
-        found = _DEFAULT_NAME.fullmatch(task.get_name())
-        return int(found.group(1)) if found else -1
-
-    unnamed = sorted((t for t in tasks if number(t) >= 0), key=number)
-    labels = {id(t): t.get_name() for t in tasks}
-    for rank, task in enumerate(unnamed, 1):
-        coro = getattr(task.get_coro(), "__name__", "")
-        labels[id(task)] = f"task {rank}" + (f" `{coro}()`" if coro else "")
-    return labels
-
-
-def _chain(task: asyncio.Task[Any]) -> list[types.FrameType]:
-    """The frames of a suspended task's await chain, outermost first."""
-    frames: list[types.FrameType] = []
-    obj: Any = task.get_coro()
-    for _ in range(64):
-        frame = getattr(obj, "cr_frame", None) or getattr(obj, "gi_frame", None)
-        if frame is None:
-            break
-        frames.append(frame)
-        obj = getattr(obj, "cr_await", None) or getattr(obj, "gi_yieldfrom", None)
-    return frames
-
-
-def _task_state(task: asyncio.Task[Any], namer: Callable[[Any, list[types.FrameType]], str],
-                labels: dict[int, str], held: list[Any]) -> _TaskState:
-    chain = _chain(task)
-    mine = [f for f in chain if _mine(f.f_code.co_filename)]
-    users = [f for f in chain if naming.is_user_file(f.f_code.co_filename)]
-    shown = tuple(frame_line(f) for f in mine)  # (never a line of the tests)
-    # what it waits on: the first asyncio object below the last user frame
-    # (`await q.join()` waits for the queue, not for the event inside it)
-    last_user = max((i for i, f in enumerate(chain) if naming.is_user_file(f.f_code.co_filename)),
-                    default=-1)
-    tail = chain[last_user + 1:]
-    inner = next((f for f in tail if isinstance(f.f_locals.get("self"), _PRIMITIVES)),
-                 chain[-1] if chain else None)
-    code = inner.f_code.co_qualname if inner is not None else ""
-    target = inner.f_locals.get("self") if inner is not None else None
-    frames_in = list(reversed(users))  # names as the student's code (or the test) has them
-    lock = None
-    if isinstance(target, asyncio.Lock):
-        lock, waits = target, namer(target, frames_in)
-    elif isinstance(target, asyncio.Queue):
-        what = "an item of" if code.endswith("get") else (
-            "`task_done()` for every item of" if code.endswith("join") else "room in")
-        waits = f"{what} {namer(target, frames_in)}"
-    elif isinstance(target, (asyncio.Event, asyncio.Condition, asyncio.Semaphore)):
-        waits = namer(target, frames_in)
-    elif code == "sleep" and inner is not None \
-            and inner.f_code.co_filename == asyncio.tasks.__file__:
-        waits = "a timer (`asyncio.sleep`)"
-    else:
-        waiter = getattr(task, "_fut_waiter", None)
-        children = [c for c in getattr(waiter, "_children", ()) if not c.done()]
-        if isinstance(waiter, asyncio.Task):
-            waits = labels.get(id(waiter), f"task {waiter.get_name()}")
-        elif children:  # asyncio.gather's future: the tasks it gathers
-            waits = ", ".join(labels.get(id(c), f"task {c.get_name()}") for c in children
-                              if isinstance(c, asyncio.Task)) + " (gathered)"
-        elif waiter is not None:
-            waits = "a future nobody completes"
-        else:
-            waits = "its turn"
-    return _TaskState(labels[id(task)], shown, waits, lock,
-                      tuple(namer(h, frames_in) for h in held))
-
-
-def _snapshot(watch: _Watch) -> _Snapshot | None:
+def _snapshot(watch: _Watch) -> aio_tasks.Snapshot | None:
     """What the loop's tasks wait for, taken on the loop's own thread (None if
     the loop is busy and cannot answer)."""
     loop, box, asked = watch.loop, [], threading.Event()
@@ -516,7 +362,7 @@ def _snapshot(watch: _Watch) -> _Snapshot | None:
     def take() -> None:
         watch.snapshots += 1
         try:
-            box.append(_take(watch))
+            box.append(aio_tasks.take(loop, watch.owners, watch.executor_jobs))
         finally:
             asked.set()
 
@@ -528,41 +374,11 @@ def _snapshot(watch: _Watch) -> _Snapshot | None:
     return box[0] if box else None
 
 
-def _take(watch: _Watch) -> _Snapshot:
-    loop = watch.loop
-    assert loop is not None
-
-    def namer(target: Any, frames: list[types.FrameType]) -> str:
-        name = naming.name_of(target, frames, state.student_dir)
-        kind = type(target).__name__
-        return f"`{name}`" if name else f"an asyncio.{kind}"
-
-    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    owners = [task for _, task in watch.owners.values() if task is not None]
-    labels = _labels(list({id(t): t for t in tasks + owners}.values()))
-    held: dict[int, list[Any]] = {}
-    for lock, owner in watch.owners.values():
-        held.setdefault(id(owner), []).append(lock)
-    states = sorted((_task_state(t, namer, labels, held.get(id(t), [])) for t in tasks),
-                    key=lambda t: (t.name != _MAIN, t.name))
-    holders = {key: labels[id(task)] for key, (_, task) in watch.owners.items()
-               if task is not None}
-    self_pipe = getattr(loop, "_read_from_self", None)  # woken to run this very snapshot
-    ready = any(getattr(h, "_callback", None) != self_pipe for h in getattr(loop, "_ready", ()))
-    due = [h.when() for h in getattr(loop, "_scheduled", ()) if not h.cancelled()]
-    timers = bool(due)
-    selector = getattr(loop, "_selector", None)
-    watched = len(selector.get_map()) > 1 if selector is not None else True  # self-pipe
-    idle = bool(states) and not (ready or timers or watched or watch.executor_jobs)
-    next_timer = time.monotonic() + min(due) - loop.time() if due else None
-    return _Snapshot(idle, states, holders, next_timer)
-
-
-def _timeout(watch: _Watch, snapshot: _Snapshot | None) -> Diagnosis:
+def _timeout(watch: _Watch, snapshot: aio_tasks.Snapshot | None) -> Diagnosis:
     if snapshot is None:
-        where = _where(watch.step_frames) or " (in a step that has not returned)"
+        where = aio_tasks.where(watch.step_frames) or " (in a step that has not returned)"
         return Diagnosis(Status.TIMEOUT, f"The loop is still busy{where}.")
-    waits = "; ".join(f"{t.name} waits for {t.waits}{_where(t.frames)}"
+    waits = "; ".join(f"{t.name} waits for {t.waits}{aio_tasks.where(t.frames)}"
                       for t in snapshot.tasks[:6])
     return Diagnosis(Status.TIMEOUT, f"Where the tasks are: {waits}.")
 
@@ -585,19 +401,6 @@ def _stop(watch: _Watch) -> None:
     watch.done.wait(2.0)
 
 
-def _describe_leftovers(pending: list[asyncio.Task[Any]]) -> str:
-    shown, labels = [], _labels(pending)
-    pending = sorted(pending, key=lambda t: labels[id(t)])
-    for task in pending[:4]:
-        chain = _chain(task)
-        mine = [frame_line(f) for f in chain if _mine(f.f_code.co_filename)]
-        how = ("had been cancelled, but nobody waited for it to finish"
-               if task.cancelling() else "was still running")
-        shown.append(f"{labels[id(task)]} {how}" + _where(tuple(mine)))
-    more = f" (and {len(pending) - 4} more)" if len(pending) > 4 else ""
-    return f"{len(pending)} task(s) it started were still pending: " + "; ".join(shown) + more
-
-
 def is_loop_thread(ident: int) -> bool:
     """Is thread ``ident`` running a watched event loop?"""
     return ident in _watches
@@ -615,7 +418,7 @@ def blocked_in_wait(ident: int, thread: ThreadState) -> Diagnosis:
               "suspended at an `await` while holding it" if held else "")
     return Diagnosis(
         Status.BLOCKED_LOOP,
-        f"The event loop's thread {waits}{_where(thread.frames)}. A coroutine waited in a "
+        f"The event loop's thread {waits}{aio_tasks.where(thread.frames)}. A coroutine waited in a "
         "thread primitive, and since every task runs on that one thread, nothing can ever "
         "end the wait: the loop, and every task, stands still.",
         (ThreadState(name="the event loop's thread", holds=thread.holds, waits=waits,
@@ -626,7 +429,7 @@ def blocked_in_wait(ident: int, thread: ThreadState) -> Diagnosis:
 # -- blocked, never awaited ----------------------------------------------------------
 
 def _blocked_diagnosis(what: str, blocked: Blocked) -> Diagnosis:
-    where = _where(blocked.frames) or " (in a call that does not come back)"
+    where = aio_tasks.where(blocked.frames) or " (in a call that does not come back)"
     length = (f"for more than {blocked.seconds:.2f} s (it still had not returned)"
               if blocked.still else f"for {blocked.seconds:.2f} s")
     head = f"{what}: " if what else ""
@@ -648,12 +451,12 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
         if "was never awaited" not in text:
             continue
         name = text.split("'")[1] if text.count("'") >= 2 else "a coroutine"
-        sites = [(f, int(n), fn) for f, n, fn in _CREATED.findall(text) if _mine(f)]
+        sites = [(f, int(n), fn) for f, n, fn in _CREATED.findall(text) if aio_tasks.is_mine(f)]
         frames = tuple(Frame(file=os.path.basename(f), line=n, function=fn,
                              code=_line(f, n)) for f, n, fn in sites[-1:])
         return Diagnosis(
             Status.NEVER_AWAITED,
-            f"the coroutine `{name}` was created{_where(frames)} but never awaited: it "
+            f"the coroutine `{name}` was created{aio_tasks.where(frames)} but never awaited: it "
             "never ran.",
             (ThreadState(name=f"coroutine {name}", waits="never awaited", frames=frames),),
             advice=NEVER_AWAITED_ADVICE)
@@ -662,10 +465,10 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
         if "never retrieved" not in str(context.get("message", "")) or exc is None:
             continue
         frames = _exception_frames(exc)
-        name = _labels([task])[id(task)] if isinstance(task, asyncio.Task) else "a task"
+        name = aio_tasks.labels_of([task])[id(task)] if isinstance(task, asyncio.Task) else "a task"
         return Diagnosis(
             Status.NEVER_AWAITED,
-            f"{name} died with {type(exc).__name__}: {exc}{_where(frames)}, and nobody "
+            f"{name} died with {type(exc).__name__}: {exc}{aio_tasks.where(frames)}, and nobody "
             "ever looked: its exception was never retrieved (the task was never awaited).",
             (ThreadState(name=name, waits="never awaited", frames=frames),),
             advice=NEVER_AWAITED_ADVICE)
@@ -675,7 +478,7 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
 def _exception_frames(exc: BaseException) -> tuple[Frame, ...]:
     tb, frames = exc.__traceback__, []
     while tb is not None:
-        if _mine(tb.tb_frame.f_code.co_filename):
+        if aio_tasks.is_mine(tb.tb_frame.f_code.co_filename):
             frames.append(Frame(file=os.path.basename(tb.tb_frame.f_code.co_filename),
                                 line=tb.tb_lineno, function=tb.tb_frame.f_code.co_name,
                                 code=_line(tb.tb_frame.f_code.co_filename, tb.tb_lineno)))
