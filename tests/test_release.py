@@ -86,6 +86,11 @@ def test_the_student_bundle_installs_and_works_from_itself_alone(released, cours
     good = run(grader, "check", "countdown", cwd=bundle)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "public tests passed" in good.stdout and "FAIL" not in good.stdout
+    # part 12 (asyncio) runs from the bundle alone too: its watched loop included
+    shutil.copy(course.exercises["gather"].solution_dir / "gather.py",
+                bundle / "exercises" / "gather" / "gather.py")
+    solved = run(grader, "check", "gather", cwd=bundle)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
 
     # edited elsewhere, solved in the notebook: list counts both
     notebook = bundle / "exercises" / "launch" / "launch.ipynb"
