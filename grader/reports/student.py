@@ -54,8 +54,9 @@ EXPLAIN: dict[Status, Explanation] = {
     Status.STALL: Explanation(
         "Every thread (or asyncio task) was waiting, and nothing could ever wake any of them.",
         "Every wait is eventually woken up.",
-        "Every wait needs a matching notify, every get() a put(): send one sentinel per "
-        "consumer to say 'done', and make a Barrier's parties match the threads."),
+        "Every wait needs a matching notify, every get() a put() (and, before a queue's "
+        "join(), a task_done()): send one sentinel per consumer to say 'done', and make a "
+        "Barrier's parties match the threads."),
     Status.POTENTIAL_DEADLOCK: Explanation(
         "Your code took the same locks in opposite orders in different places. This "
         "run did not hang, but two threads doing it at the same moment would.",
