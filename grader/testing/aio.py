@@ -59,10 +59,11 @@ def run_async(fn: Callable[..., Awaitable[Any]], *args: Any, timeout: float = DE
       allows it);
     - ``stall`` (every task waits and no timer, I/O or executor job can wake
       any of them) or ``deadlock`` (tasks wait for asyncio locks held by each
-      other), with each task's await stack, when ``timeout`` seconds pass;
-      a run that is still working then (timers, executor jobs, a busy loop) is
+      other), with each task's await point, as soon as the idle loop proves it
+      (about half a second, whatever ``timeout``). A run still working when
+      ``timeout`` seconds pass (timers due, executor jobs, steps going on) is
       waited for up to ``STRETCH`` times longer, then reported as a timeout
-      (:class:`~grader.testing.DeadlineExceeded`) with each task's stack;
+      (:class:`~grader.testing.DeadlineExceeded`) with each task's await point;
     - ``never-awaited`` if a coroutine was created and never awaited, or a
       task ended with an exception that nobody retrieved.
 
