@@ -39,7 +39,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.diagnostics import aio_tasks, naming, state
+from grader.diagnostics import aio_tasks, explain, naming, state
 from grader.diagnostics.explain import frame_line
 from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
@@ -140,10 +140,16 @@ def _install() -> None:
     asyncio.Lock.release = lock_release  # type: ignore[method-assign]
 
 
+def _blocks(watch: _Watch, seconds: float) -> bool:
+    """Has the running step, after ``seconds``, held the loop too long? (Seen
+    in at least half the samples that time allows, in the student's code.)"""
+    return (watch.blocked is None and bool(watch.step_frames) and seconds >= BLOCK_LIMIT
+            and watch.samples >= BLOCK_LIMIT / SAMPLE / 2)
+
+
 def _step_ended(watch: _Watch) -> None:
     seconds = time.monotonic() - watch.step_start
-    if (watch.blocked is None and seconds >= BLOCK_LIMIT
-            and watch.samples >= BLOCK_LIMIT / SAMPLE / 2 and watch.step_frames):
+    if _blocks(watch, seconds):
         watch.blocked = Blocked(seconds, watch.step_frames)
     elif watch.blocked is not None and watch.blocked.still:
         watch.blocked = Blocked(seconds, watch.blocked.frames)
@@ -170,11 +176,9 @@ def _sampler(watch: _Watch) -> None:
         frames = _code_frames(frame)
         if frames:
             watch.step_frames = frames
-        if (watch.blocked is None and watch.step_frames
-                and time.monotonic() - watch.step_start >= BLOCK_LIMIT
-                and watch.samples >= BLOCK_LIMIT / SAMPLE / 2):
-            watch.blocked = Blocked(time.monotonic() - watch.step_start, watch.step_frames,
-                                    still=True)
+        seconds = time.monotonic() - watch.step_start
+        if _blocks(watch, seconds):
+            watch.blocked = Blocked(seconds, watch.step_frames, still=True)
 
 
 # Where a loop's thread waits while a worker thread or process starts (the first
@@ -217,10 +221,10 @@ class _WatchedLoop(asyncio.SelectorEventLoop):
 # -- the run ---------------------------------------------------------------------
 
 def run(make: Callable[[], Awaitable[Any]], timeout: float, what: str, leftover_ok: bool,
-        blocking_ok: bool, diagnosed: Callable[[Diagnosis], Exception]) -> Any:
-    """See :func:`grader.testing.aio.run_async`."""
-    from grader.testing.deadline import DeadlineExceeded, harness_wait
-
+        blocking_ok: bool, diagnosed: Callable[[Diagnosis], Exception],
+        timed_out: Callable[[str], Exception]) -> Any:
+    """See :func:`grader.testing.aio.run_async` (which names the exceptions:
+    ``diagnosed`` for a verdict, ``timed_out`` for a run still working at the end)."""
     _install()
     with warnings.catch_warnings():  # what earlier calls left behind is not this call's
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -234,13 +238,13 @@ def run(make: Callable[[], Awaitable[Any]], timeout: float, what: str, leftover_
         sampler = threading.Thread(target=_sampler, args=(watch,), name="grader-aio-sampler",
                                    daemon=True)
         sampler.start()
-        with harness_wait(what, thread):
+        with state.harness_wait(what, thread):
             verdict = _await_end(watch, timeout, blocking_ok)
         if verdict is not None:
             _stop(watch)
             if verdict.kind is Status.TIMEOUT:
-                raise DeadlineExceeded(f"{what} did not return within {timeout:g} s. "
-                                       f"{verdict.summary}")
+                raise timed_out(f"{what} did not return within {timeout:g} s. "
+                                f"{verdict.summary}")
             raise diagnosed(verdict.with_summary(f"{what}: {verdict.summary}"))
         thread.join(5.0)
         sampler.join(1.0)
@@ -453,7 +457,7 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
         name = text.split("'")[1] if text.count("'") >= 2 else "a coroutine"
         sites = [(f, int(n), fn) for f, n, fn in _CREATED.findall(text) if aio_tasks.is_mine(f)]
         frames = tuple(Frame(file=os.path.basename(f), line=n, function=fn,
-                             code=_line(f, n)) for f, n, fn in sites[-1:])
+                             code=explain.source_line(f, n)) for f, n, fn in sites[-1:])
         return Diagnosis(
             Status.NEVER_AWAITED,
             f"the coroutine `{name}` was created{aio_tasks.where(frames)} but never awaited: it "
@@ -464,7 +468,7 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
         exc, task = context.get("exception"), context.get("future")
         if "never retrieved" not in str(context.get("message", "")) or exc is None:
             continue
-        frames = _exception_frames(exc)
+        frames = explain.traceback_frames(exc.__traceback__, aio_tasks.is_mine)
         name = aio_tasks.labels_of([task])[id(task)] if isinstance(task, asyncio.Task) else "a task"
         return Diagnosis(
             Status.NEVER_AWAITED,
@@ -473,21 +477,3 @@ def _never_awaited(caught: list[warnings.WarningMessage], watch: _Watch) -> Diag
             (ThreadState(name=name, waits="never awaited", frames=frames),),
             advice=NEVER_AWAITED_ADVICE)
     return None
-
-
-def _exception_frames(exc: BaseException) -> tuple[Frame, ...]:
-    tb, frames = exc.__traceback__, []
-    while tb is not None:
-        if aio_tasks.is_mine(tb.tb_frame.f_code.co_filename):
-            frames.append(Frame(file=os.path.basename(tb.tb_frame.f_code.co_filename),
-                                line=tb.tb_lineno, function=tb.tb_frame.f_code.co_name,
-                                code=_line(tb.tb_frame.f_code.co_filename, tb.tb_lineno)))
-        tb = tb.tb_next
-    return tuple(frames)
-
-
-def _line(path: str, line: int) -> str:
-    import linecache
-
-    return linecache.getline(path, line).strip()
-

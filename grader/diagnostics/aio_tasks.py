@@ -129,13 +129,12 @@ def task_state(task: asyncio.Task[Any], namer: Callable[[Any, list[types.FrameTy
                 labels: dict[int, str], held: list[Any]) -> TaskState:
     chain = await_chain(task)
     mine = [f for f in chain if is_mine(f.f_code.co_filename)]
-    users = [f for f in chain if naming.is_user_file(f.f_code.co_filename)]
+    at = [i for i, f in enumerate(chain) if naming.is_user_file(f.f_code.co_filename)]
+    users = [chain[i] for i in at]
     shown = tuple(frame_line(f) for f in mine)  # (never a line of the tests)
     # what it waits on: the first asyncio object below the last user frame
     # (`await q.join()` waits for the queue, not for the event inside it)
-    last_user = max((i for i, f in enumerate(chain) if naming.is_user_file(f.f_code.co_filename)),
-                    default=-1)
-    tail = chain[last_user + 1:]
+    tail = chain[at[-1] + 1:] if at else chain
     inner = next((f for f in tail if isinstance(f.f_locals.get("self"), _PRIMITIVES)),
                  chain[-1] if chain else None)
     code = inner.f_code.co_qualname if inner is not None else ""

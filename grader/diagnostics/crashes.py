@@ -24,30 +24,18 @@ import os
 import sys
 import threading
 import time
-import traceback
-import types
 from typing import Any
 
-from grader.diagnostics import naming, state, timeline
-from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
+from grader.diagnostics import explain, naming, state, timeline
+from grader.runner.protocol import Diagnosis, Status, ThreadState
 
 _real_make_invoke = threading._make_invoke_excepthook  # type: ignore[attr-defined]
 
 
-def _student_frames(tb: types.TracebackType | None) -> tuple[Frame, ...]:
-    frames = []
-    for entry, line in traceback.walk_tb(tb):
-        if naming.is_student_file(entry.f_code.co_filename, state.student_dir):
-            code = traceback.FrameSummary(entry.f_code.co_filename, line,
-                                          entry.f_code.co_name).line or ""
-            frames.append(Frame(os.path.basename(entry.f_code.co_filename), line,
-                                entry.f_code.co_name, code.strip()))
-    return tuple(frames)
-
-
 def diagnosis(who: str, exc: BaseException) -> Diagnosis | None:
     """The crash of ``who``, if the exception came from the student's code."""
-    frames = _student_frames(exc.__traceback__)
+    frames = explain.traceback_frames(
+        exc.__traceback__, lambda path: naming.is_student_file(path, state.student_dir))
     if not frames:
         return None  # not the student's code: a test's own thread, the grader's
     last = frames[-1]

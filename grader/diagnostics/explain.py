@@ -7,7 +7,9 @@ from __future__ import annotations
 import linecache
 import os
 import threading
+import traceback
 import types
+from collections.abc import Callable
 from typing import Any
 
 from grader.diagnostics import naming, state, timeline
@@ -31,11 +33,25 @@ def short_site(site: str) -> str:
     return os.path.basename(site) if site else "?"
 
 
+def source_line(path: str, line: int) -> str:
+    """Line ``line`` of file ``path``, stripped ("" if it cannot be read)."""
+    return linecache.getline(path, line).strip()
+
+
 def frame_line(frame: types.FrameType) -> Frame:
     code = frame.f_code
     return Frame(file=os.path.basename(code.co_filename), line=frame.f_lineno,
-                 function=code.co_name,
-                 code=linecache.getline(code.co_filename, frame.f_lineno).strip())
+                 function=code.co_name, code=source_line(code.co_filename, frame.f_lineno))
+
+
+def traceback_frames(tb: types.TracebackType | None,
+                     keep: Callable[[str], bool]) -> tuple[Frame, ...]:
+    """The entries of a traceback whose file ``keep`` accepts, outermost first,
+    each at the line the exception passed through."""
+    return tuple(Frame(file=os.path.basename(entry.f_code.co_filename), line=line,
+                       function=entry.f_code.co_name,
+                       code=source_line(entry.f_code.co_filename, line))
+                 for entry, line in traceback.walk_tb(tb) if keep(entry.f_code.co_filename))
 
 
 class Namer:
@@ -179,7 +195,7 @@ def inversion_diagnosis(cycle: list[Any]) -> Diagnosis:
         threads.append(ThreadState(
             name=edge.thread, holds=(first,), waits=f"then took {second}",
             frames=(Frame(file=os.path.basename(path), line=int(line or 0),
-                          code=linecache.getline(path, int(line or 0)).strip()),)))
+                          code=source_line(path, int(line or 0))),)))
     summary = ("Locks were taken in opposite orders: " + "; then ".join(steps) + ". This run "
                "did not necessarily hang, but two threads doing these at the same moment would "
                "each hold one lock and wait forever for the other.")

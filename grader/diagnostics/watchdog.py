@@ -344,22 +344,22 @@ def _report(kind: Status, idents: list[int], frames: dict[int, Any],
     namer = explain.Namer(frames, state.student_dir)
     threads = [explain.thread_entry(i, namer, _wait_of(i, waits)) for i in idents]
     threads = [t for t in threads if t.waits]
-    loops = [i for i in idents if aio.is_loop_thread(i)]
-    if loops:  # a coroutine waits in a thread's lock: the event loop is what stands still
+    loop = next((i for i in idents if aio.is_loop_thread(i)), None)
+    if loop is not None:  # a coroutine waits in a thread's lock: the event loop stands still
         diagnosis = aio.blocked_in_wait(
-            loops[0], explain.thread_entry(loops[0], namer, _wait_of(loops[0], waits)))
-    elif kind is Status.DEADLOCK:
-        names = " -> ".join([namer.thread(i) for i in idents] + [namer.thread(idents[0])])
-        summary = (f"{len(idents)} thread(s) wait for each other in a cycle: {names}."
-                   if len(idents) > 1 else
-                   f"{namer.thread(idents[0])} waits for a lock it already holds.")
-        advice = DEADLOCK_ADVICE if len(idents) > 1 else (
-            "A Lock cannot be taken twice by the same thread; use an RLock where a method "
-            "that holds the lock calls another that takes it.")
+            loop, explain.thread_entry(loop, namer, _wait_of(loop, waits)))
     else:
-        summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
-        advice = STALL_ADVICE
-    if not loops:
+        if kind is Status.DEADLOCK:
+            names = " -> ".join([namer.thread(i) for i in idents] + [namer.thread(idents[0])])
+            summary = (f"{len(idents)} thread(s) wait for each other in a cycle: {names}."
+                       if len(idents) > 1 else
+                       f"{namer.thread(idents[0])} waits for a lock it already holds.")
+            advice = DEADLOCK_ADVICE if len(idents) > 1 else (
+                "A Lock cannot be taken twice by the same thread; use an RLock where a method "
+                "that holds the lock calls another that takes it.")
+        else:
+            summary = f"All {len(threads)} thread(s) have waited for over {STALL_AFTER:g} s."
+            advice = STALL_ADVICE
         diagnosis = Diagnosis(kind, summary, tuple(threads), advice,
                               timeline=timeline.picture(focus=tuple(t.name for t in threads)))
     # Stuck threads stay stuck: never report them again. The main thread is

@@ -30,6 +30,7 @@ from typing import Any
 from grader.diagnostics import aio as watch
 from grader.diagnostics.races import current_seed
 from grader.runner.protocol import Diagnosis, Status
+from grader.testing.deadline import DeadlineExceeded
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -73,7 +74,8 @@ def run_async(fn: Callable[..., Awaitable[Any]], *args: Any, timeout: float = DE
     """
     label = what or f"{getattr(fn, '__name__', 'the coroutine')}()"
     return watch.run(functools.partial(fn, *args, **kwargs), timeout=timeout, what=label,
-                     leftover_ok=leftover_ok, blocking_ok=blocking_ok, diagnosed=Diagnosed)
+                     leftover_ok=leftover_ok, blocking_ok=blocking_ok, diagnosed=Diagnosed,
+                     timed_out=DeadlineExceeded)
 
 
 @dataclass
