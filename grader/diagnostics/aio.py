@@ -15,7 +15,7 @@ loop's steps timed, its tasks' waits explained and its leftovers named.
   what it waits for (an ``asyncio.Lock``, whose holder is recorded while the
   watch runs; a queue; an event; another task). A cycle of lock holders is a
   deadlock, anything else a stall. Past the deadline, a loop that still works
-  (steps, timers due, executor jobs) is given up to ``STRETCH`` times more.
+  (steps, timers due, executor jobs) is given up to ``state.STRETCH`` times more.
 - **Never awaited.** Python warns when a coroutine object dies unawaited (the
   warning carries where it was created: origin tracking is on in the loop's
   thread), and the loop reports a task whose exception nobody retrieved.
@@ -45,7 +45,6 @@ from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
 
 BLOCK_LIMIT = 0.1  # seconds one step may hold the loop
 SAMPLE = 0.01  # seconds between two looks at the loop's thread
-STRETCH = 8  # a working loop is waited for up to this many times the deadline
 _STEP = 0.5  # seconds between two looks at a working loop's progress
 IDLE_CONFIRM = 0.25  # seconds between the two looks that prove a stall
 LOOP_THREAD = "asyncio loop (called by the test)"
@@ -341,7 +340,7 @@ def _await_end(watch: _Watch, timeout: float, blocking_ok: bool) -> Diagnosis | 
             break
     if watch.done.is_set():
         return None
-    last, give_up = progress(), time.monotonic() + timeout * (STRETCH - 1)
+    last, give_up = progress(), time.monotonic() + timeout * (state.STRETCH - 1)
     while True:
         snapshot = None if watch.finishing else _snapshot(watch)
         if snapshot is not None and snapshot.idle:

@@ -101,6 +101,10 @@ def reset_after_fork() -> None:
     reported.clear()
 
 
+# A deadline (a test's wait for student code, or for an asyncio loop) stretches to
+# at most this many times itself while the run shows progress (a busy machine).
+STRETCH = 8
+
 # thread ident -> a "harness" wait: the test waiting (with a deadline) for the
 # student's code to return; counts as blocked for stall detection
 harness: dict[int, Wait] = {}

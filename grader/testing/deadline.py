@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from grader.diagnostics.state import harness_wait
+from grader.diagnostics.state import STRETCH, harness_wait
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -126,7 +126,6 @@ def start_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> StartedCall
     return call
 
 
-STRETCH = 8  # a deadline stretches to at most this many times itself, while the run works
 _STEP = 0.5  # seconds between two looks at the run's progress
 _MOVED = 0.02  # CPU seconds per look that count as progress
 
