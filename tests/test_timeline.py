@@ -45,6 +45,18 @@ def test_a_deadlock_shows_lanes_holds_and_waits_with_arrows():
     assert "deadlock" in "".join(root.itertext())
 
 
+def test_a_long_thread_name_is_cut_visibly_and_whole_in_its_tooltip():
+    name = "Thread-1 (_worker_that_dies)"
+    tl = Timeline(lanes=("MainThread", name), events=(
+        ev(0.0, name, "start", "t1", 1, 20, "MainThread"),
+        ev(0.1, name, "crash", "ZeroDivisionError", 1, 347)), end=0.5)
+    [lane] = [g for g in parsed(drawing.svg(tl, "crash")).iter(f"{SVG}g")
+              if g.get("data-lane") == name]
+    label = lane.find(f"{SVG}text")
+    assert label.find(f"{SVG}title").text == name
+    assert "".join(label.itertext()).endswith("Thread-1 (_worker…")
+
+
 def test_bars_end_where_the_lock_is_released_or_at_the_verdict():
     tl = Timeline(lanes=("T",), events=(ev(0, "T", "take", "x", 1, 3),
                                         ev(1, "T", "release", "x", 1, 4),

@@ -47,6 +47,12 @@ class Bar:
     other: str = ""  # the thread waited for
 
 
+def _short(name: str, room: int = 18) -> str:
+    """A lane's name as it fits its label (cut with an ellipsis; the full name
+    is the label's tooltip)."""
+    return name if len(name) <= room else name[:room - 1] + "…"
+
+
 def of(status: Status | str, diagnosis: Diagnosis | None) -> Timeline | None:
     """The timeline a test with this status and diagnosis shows (None: none),
     without any event from a test file: only the student's code is recorded,
@@ -170,7 +176,8 @@ def svg(timeline: Timeline, verdict: str = "") -> str:
         x0 = _x(begin) if begin is not None else LABEL_W
         x1 = _x(finish) if finish is not None else verdict_x
         out.append(f'<g class="lane" data-lane="{escape(name)}">'
-                   f'<text x="6" y="{y + 4:.1f}" font-weight="bold">{escape(name[:18])}</text>'
+                   f'<text x="6" y="{y + 4:.1f}" font-weight="bold"><title>{escape(name)}</title>'
+                   f'{escape(_short(name))}</text>'
                    f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" '
                    f'stroke="#bbb" stroke-width="2"/></g>')
     # holds and waits
