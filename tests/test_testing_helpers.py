@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import types
 
 import pytest
 
@@ -14,6 +15,7 @@ from grader.testing import (
     busy_cpu_ratio,
     call_with_deadline,
     inject_switches,
+    patch_late_condition,
     run_in_threads,
     wait_until_blocked,
 )
@@ -173,6 +175,47 @@ def test_wait_until_blocked():
     event.set()
     waiter.join(5)
     assert not wait_until_blocked(waiter, timeout=0.2)
+
+
+def late_round(student, first: list, flag: bool) -> tuple[list[str], bool]:
+    """A worker started BEFORE the init thread (so it would usually wait in
+    time), in a module whose Conditions threads reach late: the order of events
+    and whether the worker was woken (its wait is bounded: never a hang here)."""
+    cond, ready, order, woken = student.threading.Condition(), [], [], []
+
+    def initialise():
+        first.append(threading.current_thread())
+        with cond:
+            order.append("notify")
+            ready.append(True)
+            cond.notify_all()
+
+    def worker():
+        with cond:
+            order.append("worker in")
+            woken.append(cond.wait_for(lambda: ready, timeout=5) if flag
+                         else cond.wait(timeout=0.5))
+
+    threads = [threading.Thread(target=worker), threading.Thread(target=initialise)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return order, bool(woken and woken[0])
+
+
+def test_a_late_condition_loses_a_notify_without_a_flag_every_run(monkeypatch):
+    student = types.ModuleType("student")
+    student.threading = threading
+    first: list[threading.Thread] = []
+    patch_late_condition(monkeypatch, student, first)
+    assert student.threading.Condition.__name__ == "Condition"  # as reports name it
+    for _ in range(3):
+        first.clear()
+        assert late_round(student, first, flag=False) == (["notify", "worker in"], False)
+    first.clear()  # a flag checked under the lock lets the late worker go on
+    assert late_round(student, first, flag=True) == (["notify", "worker in"], True)
+    assert student.threading.Condition is not threading.Condition  # only `student` sees it
 
 
 def test_seeds_are_replayable_per_test():

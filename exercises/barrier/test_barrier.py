@@ -1,21 +1,34 @@
 """Public tests for start_workers. Run them with `grader check barrier`.
 
 The hidden tests check more: init() runs once in its own thread, a second call
-waits for its own init(), and workers that start waiting late still run.
+waits for its own init(), and more workers that start waiting late still run.
 """
 
 import threading
 
+import barrier
 from barrier import start_workers
 
-from grader.testing import call_with_deadline, start_call, wait_until, wait_until_blocked
+from grader.testing import (
+    call_with_deadline,
+    patch_late_condition,
+    start_call,
+    wait_until,
+    wait_until_blocked,
+)
 
 
-def test_every_worker_calls_work_after_init():
+def test_every_worker_calls_work_after_init(monkeypatch):
+    """init() returns at once, and the workers are slow to start: if they wait
+    on a Condition, they get to it only after init's thread has ended (so a
+    notify_all() without a flag has woken nobody)."""
     events = []
     lock = threading.Lock()
+    init_threads = []
+    patch_late_condition(monkeypatch, barrier, init_threads)
 
     def init():
+        init_threads.append(threading.current_thread())
         with lock:
             events.append("init")
 

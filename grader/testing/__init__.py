@@ -9,7 +9,8 @@ exercise concurrent code without relying on timing luck.
   frames, which makes lost updates show on CPython 3.11.
 - :mod:`locks`: lock-order recording (a lock-order inversion is a deadlock
   waiting to happen, found even on runs that did not hang).
-- :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``.
+- :mod:`wakeups`: conditions that wake up spuriously, to catch ``if`` around ``wait``,
+  and conditions that threads reach late, to catch a ``notify`` without a flag.
 - :mod:`starts`: recording the processes and threads student code starts (and
   ending the processes it left running).
 - :mod:`threads`: stopping a thread that loops forever (the grader does it after
@@ -49,6 +50,7 @@ from grader.testing.threads import StoppedByTheTest, stop_spinning, stop_thread
 from grader.testing.wakeups import (
     SpuriousCondition,
     patch_condition,
+    patch_late_condition,
     start_through_spurious_wakeups,
 )
 
@@ -68,6 +70,7 @@ __all__ = [
     "inject_switches",
     "is_test_call",
     "patch_condition",
+    "patch_late_condition",
     "processes_ended",
     "record_processes",
     "record_thread_starts",

@@ -1,14 +1,21 @@
-"""Conditions that wake up spuriously, as the documentation allows.
+"""Conditions whose unlucky timings happen every run, not by luck.
 
 ``Condition.wait()`` may return without a ``notify`` (a spurious wake-up) and a
 woken thread may find its condition already consumed by another (a stolen
 wake-up), which is why ``wait`` belongs inside a ``while`` loop. Real spurious
 wake-ups are rare; :class:`SpuriousCondition` makes every other wait return
 early, so an ``if`` around ``wait`` fails every run and a ``while`` never does.
+
+A ``notify`` only wakes the threads waiting at that moment: one that comes to
+its ``wait`` later waits forever unless a flag says it need not.
+:func:`patch_late_condition` makes every other thread arrive late, so a
+``notify`` without a flag is lost every run, not when the start order happens
+to go that way.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import types
 from typing import Any
@@ -57,6 +64,43 @@ def patch_condition(monkeypatch: Any, module: types.ModuleType,
             monkeypatch.setattr(module, name, view)
         elif value is threading.Condition or value is _RealCondition:
             monkeypatch.setattr(module, name, cls)
+
+
+def patch_late_condition(monkeypatch: Any, module: types.ModuleType,
+                         first: list[threading.Thread], delay: float = 5.0) -> None:
+    """Make ``module`` build Conditions that no thread but those in ``first``
+    (a list the test fills, e.g. with the thread that runs an ``init``) may take
+    until the first of them has ended (at most ``delay`` s): every other thread
+    arrives late, as a worker slow to start would. A ``notify`` with nobody
+    waiting yet is then lost every run; a flag checked under the lock (``while
+    not ready: cond.wait()``) lets a late thread go on."""
+    base: Any = threading.Condition  # the instrumented one, when the grader runs
+
+    def arrive_late() -> None:
+        if threading.current_thread() in first:
+            return
+        from grader.testing.observe import wait_until
+        wait_until(lambda: bool(first) and not first[0].is_alive(), timeout=delay)
+
+    class LateCondition(base):  # type: ignore[misc,valid-type]
+        def __init__(self, lock: Any = None) -> None:
+            super().__init__(lock)
+            if hasattr(self, "_site"):  # the grader names it where the student made it
+                caller = sys._getframe(1)
+                self._site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+            self._take = self.acquire
+            self.acquire = self._late_acquire
+
+        def _late_acquire(self, *args: Any, **kwargs: Any) -> bool:
+            arrive_late()
+            return self._take(*args, **kwargs)
+
+        def __enter__(self) -> bool:
+            arrive_late()
+            return self._take()
+
+    LateCondition.__name__ = LateCondition.__qualname__ = "Condition"  # as reports name it
+    patch_condition(monkeypatch, module, LateCondition)
 
 
 def start_through_spurious_wakeups(fn: Any, *args: Any) -> tuple[Any, bool, bool]:

@@ -6,14 +6,16 @@ finished), and only then is the list of ``work`` calls checked. Workers are
 joined through ``call_with_deadline`` with untimed joins, so a worker that
 waits forever is reported by the grader as a stall.
 
-Late workers are made deterministic with ``LateCondition`` (a helper of this
-file): a Condition the student's module builds through ``patch_condition``
-that lets no thread but the init thread take it before the init thread has
-ended, as if the workers were slow to start. A Condition notified without a
-flag is then notified before any worker waits, every run.
+Late workers are made deterministic with ``patch_late_condition``: the
+student's module builds Conditions that no thread but the init thread may take
+before the init thread has ended, as if the workers were slow to start. A
+Condition notified without a flag is then notified before any worker waits,
+every run. Every test whose init() returns at once runs so (the ``late_workers``
+fixture): whether a worker reached its wait before the notify is then never the
+luck of the thread start order, and the same answer gets the same score in
+every grading.
 """
 
-import sys
 import threading
 
 import barrier
@@ -23,7 +25,7 @@ from barrier import start_workers
 from grader.testing import (
     DeadlineExceeded,
     call_with_deadline,
-    patch_condition,
+    patch_late_condition,
     start_call,
     wait_until,
     wait_until_blocked,
@@ -101,10 +103,20 @@ def check_all_worked(n, rec, what):
 # --- all workers run, after init ------------------------------------------------
 
 
+@pytest.fixture
+def late_workers(monkeypatch):
+    """Call with a Recorder: from then on the student's module builds Conditions
+    that its workers take only after that Recorder's init thread has ended."""
+    def patch(rec, patcher=monkeypatch):
+        patch_late_condition(patcher, barrier, rec.init_threads, delay=DEADLINE)
+    return patch
+
+
 @pytest.mark.lesson
-def test_all_workers_run_after_init():
+def test_all_workers_run_after_init(late_workers):
     n = 5
     rec = Recorder()
+    late_workers(rec)
     threads = start(n, rec, "with an init() that returns at once")
     join_all(threads, f"the {n} workers")
     check_all_worked(n, rec, "after joining the returned threads")
@@ -116,8 +128,9 @@ def test_all_workers_run_after_init():
 
 @pytest.mark.lesson
 @pytest.mark.parametrize("n", [1, 8])
-def test_every_worker_runs(n):
+def test_every_worker_runs(n, late_workers):
     rec = Recorder()
+    late_workers(rec)
     threads = start(n, rec, "with an init() that returns at once")
     try:
         join_all(threads, f"the {n} workers")
@@ -126,7 +139,8 @@ def test_every_worker_runs(n):
         raise DeadlineExceeded(
             f"only work calls for {got} of {n} happened, the other workers are stuck. "
             "If init's thread releases a Semaphore once, only one worker's acquire() "
-            f"gets through; an Event wakes them all.\n{exc}") from None
+            "gets through; a Condition's notify_all() is lost for a worker that waits "
+            f"after it. An Event wakes them all, and stays set.\n{exc}") from None
     check_all_worked(n, rec, f"start_workers({n}, ...)")
 
 
@@ -178,9 +192,11 @@ def test_no_work_before_init_returns():
 
 
 @pytest.mark.lesson
-def test_each_call_waits_for_its_own_init():
+def test_each_call_waits_for_its_own_init(monkeypatch, late_workers):
     first = Recorder()
-    join_all(start(3, first, "(first call)"), "the first call's workers")
+    with monkeypatch.context() as patcher:  # late workers for the first call only
+        late_workers(first, patcher)
+        join_all(start(3, first, "(first call)"), "the first call's workers")
     check_all_worked(3, first, "first call of start_workers")
     rec = Recorder(hold=True)
     try:
@@ -200,9 +216,10 @@ def test_each_call_waits_for_its_own_init():
 
 
 @pytest.mark.lesson
-def test_init_runs_once_in_its_own_thread():
+def test_init_runs_once_in_its_own_thread(late_workers):
     n = 4
     rec = Recorder()
+    late_workers(rec)
     callers = []
 
     def call():
@@ -235,48 +252,11 @@ def test_init_runs_once_in_its_own_thread():
 # --- late workers: a notify before the wait is lost --------------------------------
 
 
-class LateCondition(threading.Condition):
-    """A Condition that makes every thread but the init thread wait before taking
-    it until the init thread has ended (at most ``DELAY`` s): workers that are
-    slow to start. A notify with nobody waiting yet is then lost every run."""
-
-    DELAY = 1.0
-    init_threads = []
-
-    def __init__(self, lock=None):
-        super().__init__(lock)
-        if hasattr(self, "_site"):  # the grader names it where the student made it
-            caller = sys._getframe(1)
-            self._site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
-        self._take = self.acquire
-        self.acquire = self._late_acquire
-
-    @classmethod
-    def _arrive_late(cls):
-        me = threading.current_thread()
-        if me in cls.init_threads:
-            return
-        wait_until(lambda: bool(cls.init_threads) and not cls.init_threads[0].is_alive(),
-                   timeout=cls.DELAY)
-
-    def _late_acquire(self, *args, **kwargs):
-        self._arrive_late()
-        return self._take(*args, **kwargs)
-
-    def __enter__(self):
-        self._arrive_late()
-        return self._take()
-
-
-LateCondition.__name__ = "Condition"  # as the grader's reports name it to the student
-
-
 @pytest.mark.lesson
-def test_late_workers_still_run(monkeypatch):
+def test_late_workers_still_run(late_workers):
     n = 4
     rec = Recorder()
-    LateCondition.init_threads = rec.init_threads
-    patch_condition(monkeypatch, barrier, LateCondition)
+    late_workers(rec)
     threads = start(n, rec, "with an init() that returns at once")
     try:
         join_all(threads, f"the {n} workers, started after init() had returned")
@@ -291,9 +271,10 @@ def test_late_workers_still_run(monkeypatch):
     check_all_worked(n, rec, "workers started after init() returned")
 
 
-def test_late_workers_with_fast_init_many_rounds():
+def test_late_workers_with_fast_init_many_rounds(late_workers):
     for round_ in range(5):
         rec = Recorder()
+        late_workers(rec)
         threads = start(3, rec, f"(round {round_ + 1}, init() returns at once)")
         try:
             join_all(threads, "the 3 workers")
