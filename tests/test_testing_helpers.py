@@ -207,8 +207,11 @@ def late_round(student, first: list, flag: bool) -> tuple[list[str], bool]:
 def test_a_late_condition_loses_a_notify_without_a_flag_every_run(monkeypatch):
     student = types.ModuleType("student")
     student.threading = threading
+    patch_late_condition(monkeypatch, student, [])
+    stale = student.threading.Condition
     first: list[threading.Thread] = []
-    patch_late_condition(monkeypatch, student, first)
+    patch_late_condition(monkeypatch, student, first)  # patching again replaces it
+    assert student.threading.Condition is not stale
     assert student.threading.Condition.__name__ == "Condition"  # as reports name it
     for _ in range(3):
         first.clear()

@@ -27,6 +27,7 @@ class SpuriousCondition(_RealCondition):  # type: ignore[misc,valid-type]
     """A Condition whose every second ``wait`` returns at once, un-notified."""
 
     spurious_count = 0
+    _patched_in = True  # put in a module by patch_condition
 
     def __init__(self, lock: Any = None) -> None:
         super().__init__(lock)
@@ -56,13 +57,17 @@ def patch_condition(monkeypatch: Any, module: types.ModuleType,
     """Make ``module`` (and only it) build ``cls`` where it asks for a
     Condition, however it imported it (``threading.Condition``, ``import
     threading as th``, ``from threading import Condition as Cond``). The rest
-    of the program (Event, Queue, the test's helpers) is untouched."""
+    of the program (Event, Queue, the test's helpers) is untouched. Patching
+    a module again replaces the Condition it patched before."""
     for name, value in list(vars(module).items()):
         if value is threading:
             view = _ThreadingView("threading")
             view.Condition = cls  # type: ignore[attr-defined]
             monkeypatch.setattr(module, name, view)
-        elif value is threading.Condition or value is _RealCondition:
+        elif isinstance(value, _ThreadingView):
+            monkeypatch.setattr(value, "Condition", cls)
+        elif value is threading.Condition or value is _RealCondition \
+                or getattr(value, "_patched_in", False):
             monkeypatch.setattr(module, name, cls)
 
 
@@ -100,6 +105,7 @@ def patch_late_condition(monkeypatch: Any, module: types.ModuleType,
             return self._take()
 
     LateCondition.__name__ = LateCondition.__qualname__ = "Condition"  # as reports name it
+    LateCondition._patched_in = True  # type: ignore[attr-defined]
     patch_condition(monkeypatch, module, LateCondition)
 
 
