@@ -475,9 +475,13 @@ class GradingSession:
         if call.when != "call":
             message = f"in the test's {call.when}: {message}"
         if self.delivered is not None and diagnosis is None:
-            # The diagnosis came first; the clean-up then failed or hung too.
+            # The diagnosis came first; the clean-up then failed or hung too (unless
+            # that is a stub's NotImplementedError raised again: said already).
             diagnosis, status = self.delivered, self.delivered.kind
-            message = f"{render(self.delivered)}\n\nThen, while cleaning up: {message}"
+            again = (excinfo is not None and excinfo.errisinstance(NotImplementedError)
+                     and status is Status.FAILED)
+            message = render(self.delivered) + (
+                "" if again else f"\n\nThen, while cleaning up: {message}")
         return replace(verdict, status=status, message=message, diagnosis=diagnosis)
 
     def _describe(self, excinfo: pytest.ExceptionInfo[BaseException] | None,

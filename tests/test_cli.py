@@ -165,6 +165,12 @@ def test_check_for_a_student(tmp_path):
     assert good.returncode == 0 and "All 4 public tests passed" in text
     # a full public pass says what the hidden tests check: the README's pitfalls
     assert "the hidden tests check more" in text and "Locking only the write" in text
+    # an untouched stub whose function runs in a thread: said once, and at once
+    shutil.copytree(ROOT / "exercises" / "event_loop", tmp_path / "loop")
+    loop = grader("check", "event_loop", "--path", str(tmp_path / "loop"))
+    said = " ".join(loop.stdout.split())
+    assert loop.returncode == 1 and "echo_server() is not written yet" in said
+    assert "while cleaning up" not in said, said
     (tmp_path / "empty").mkdir()
     missing = grader("check", "race", "--path", str(tmp_path / "empty"))
     assert missing.returncode == 1 and "race.py was not found" in missing.stdout
