@@ -3,7 +3,8 @@ N of N. Each run grades them all as one class, the way an instructor grades
 (in parallel, ``--jobs`` at a time; tests marked cpu_sensitive alone), with
 that run's seed. With --hog cpu,mem, a CPU-bound process and/or a process that
 keeps rewriting a large block of memory run beside the grader the whole time.
-Exit 1 if any run went the wrong way.
+Exit 1 if any run went the wrong way; a failed solution's whole message (every
+thread's stack) is appended to build/stress-failures.txt.
 
     python bench/stress.py --runs 50 --hog cpu,mem       # make stress HOG=1
     python bench/stress.py --runs 5 --only pool,queue_mp --jobs 1
@@ -32,6 +33,18 @@ HOGS = {
     "mem": ("b = bytearray({mb} << 20)\nwhile True:\n"
             "    for i in range(0, len(b), 4096): b[i] = (b[i] + 1) & 255"),
 }
+
+
+FAILURES = ROOT / "build" / "stress-failures.txt"
+
+
+def keep_whole(slug: str, run: int, test: str, status: str, message: str) -> None:
+    """A wrong verdict's whole message (every thread's stack), for whoever
+    looks into it: appended to build/stress-failures.txt."""
+    FAILURES.parent.mkdir(exist_ok=True)
+    with FAILURES.open("a", encoding="utf-8") as out:
+        out.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} {slug} solution, seed {run}: "
+                  f"{test} {status}\n{message}\n\n")
 
 
 def main() -> int:
@@ -63,6 +76,7 @@ def main() -> int:
                         if t.status is not Status.PASSED:
                             print(f"  {case.slug} solution failed with seed {run}: {t.name} "
                                   f"{t.status}: {t.message[:400]!r}", flush=True)
+                            keep_whole(case.slug, run, t.name, str(t.status), t.message)
                 else:
                     failed[case.slug] += any(t.status is not Status.PASSED
                                              for t in result.tests if t.hidden)
