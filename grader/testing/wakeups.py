@@ -79,13 +79,13 @@ def patch_late_condition(monkeypatch: Any, module: types.ModuleType,
     arrives late, as a worker slow to start would. A ``notify`` with nobody
     waiting yet is then lost every run; a flag checked under the lock (``while
     not ready: cond.wait()``) lets a late thread go on."""
+    from grader.testing.observe import wait_until
+
     base: Any = threading.Condition  # the instrumented one, when the grader runs
 
     def arrive_late() -> None:
-        if threading.current_thread() in first:
-            return
-        from grader.testing.observe import wait_until
-        wait_until(lambda: bool(first) and not first[0].is_alive(), timeout=delay)
+        if threading.current_thread() not in first:
+            wait_until(lambda: bool(first) and not first[0].is_alive(), timeout=delay)
 
     class LateCondition(base):  # type: ignore[misc,valid-type]
         def __init__(self, lock: Any = None) -> None:

@@ -271,18 +271,17 @@ def test_late_workers_still_run(late_workers):
     check_all_worked(n, rec, "workers started after init() returned")
 
 
-def test_late_workers_with_fast_init_many_rounds(monkeypatch, late_workers):
+def test_late_workers_with_fast_init_many_rounds(late_workers):
     for round_ in range(5):
         rec = Recorder()
-        with monkeypatch.context() as patcher:  # each round's workers late for its own init
-            late_workers(rec, patcher)
-            threads = start(3, rec, f"(round {round_ + 1}, init() returns at once)")
-            try:
-                join_all(threads, "the 3 workers")
-            except DeadlineExceeded as exc:
-                raise DeadlineExceeded(
-                    f"round {round_ + 1}: work was called for {sorted(rec.works())} of 3 "
-                    "workers. A worker that starts waiting after init() returned waits "
-                    "forever if the wake-up was a notify (lost: nobody was waiting yet). "
-                    f"An Event stays set, so late waiters go straight on.\n{exc}") from None
+        late_workers(rec)  # each round's workers late for its own init (patched again)
+        threads = start(3, rec, f"(round {round_ + 1}, init() returns at once)")
+        try:
+            join_all(threads, "the 3 workers")
+        except DeadlineExceeded as exc:
+            raise DeadlineExceeded(
+                f"round {round_ + 1}: work was called for {sorted(rec.works())} of 3 "
+                "workers. A worker that starts waiting after init() returned waits "
+                "forever if the wake-up was a notify (lost: nobody was waiting yet). An "
+                f"Event stays set, so late waiters go straight on.\n{exc}") from None
         check_all_worked(3, rec, f"round {round_ + 1}")
