@@ -184,3 +184,82 @@ def test_a_forked_process_becomes_a_subreaper_of_its_own():
     os.waitpid(pid, 0)
     with os.fdopen(read_end, "rb") as answer:
         assert answer.read() == b"01"  # not inherited; set once asked
+
+
+
+def test_the_grader_reads_every_threads_frame_with_the_collector_paused(monkeypatch):
+    """CPython 3.11 can start a garbage collection inside ``sys._current_frames()``
+    (while it holds the thread-list lock), and a finalizer of that collection can
+    freeze the whole process (gh-106883: a Pool under fork never finished, once
+    in a few thousand). The grader's reads pause the collector, and leave it as
+    they found it."""
+    import gc
+    import sys
+    import threading
+
+    from grader.runner import stacks
+
+    seen = []
+    real = sys._current_frames
+    monkeypatch.setattr(sys, "_current_frames", lambda: seen.append(gc.isenabled()) or real())
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert threading.get_ident() in stacks.current_frames()
+        assert gc.isenabled()  # on again afterwards
+        gc.disable()  # (a student's code may have turned it off: it stays off)
+        stacks.current_frames()
+        assert not gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    assert seen == [False, False]
+
+
+def test_a_fork_in_the_middle_of_a_frames_read_leaves_the_child_able_to_read():
+    """Another thread may fork while a grader thread reads the frames (the
+    collector paused, the lock held): the child has no such read under way, so
+    its collector is on and its own reads do not wait for a thread it lacks."""
+    import gc
+    import threading
+
+    from grader.runner import stacks
+
+    holding, done = threading.Event(), threading.Event()
+
+    def reader() -> None:  # a read under way, stopped in the middle
+        with stacks._frames_lock:
+            holding.set()
+            done.wait(60)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    assert holding.wait(60)
+    read_end, write_end = os.pipe()
+    gc.disable()
+    stacks._collector_paused = True
+    try:
+        pid = os.fork()
+        if pid == 0:
+            os.write(write_end, b"%d%d" % (gc.isenabled(), stacks._frames_lock.acquire(False)))
+            os._exit(0)
+    finally:
+        stacks._collector_paused = False
+        gc.enable()
+        done.set()
+        thread.join(60)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as answer:
+        assert answer.read() == b"11"
+
+
+def test_no_grader_module_reads_frames_around_the_pause():
+    """Every read of all threads' frames goes through ``stacks.current_frames``."""
+    from pathlib import Path
+
+    import grader
+
+    root = Path(grader.__file__).parent
+    direct = [str(p.relative_to(root)) for p in root.rglob("*.py")
+              if "sys._current_frames()" in p.read_text() and p.name != "stacks.py"]
+    assert not direct, f"these call sys._current_frames() directly: {direct}"

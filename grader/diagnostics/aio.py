@@ -42,6 +42,7 @@ from typing import Any
 from grader.diagnostics import aio_tasks, explain, naming, state
 from grader.diagnostics.explain import frame_line
 from grader.runner.protocol import Diagnosis, Frame, Status, ThreadState
+from grader.runner.stacks import current_frames
 
 BLOCK_LIMIT = 0.1  # seconds one step may hold the loop
 SAMPLE = 0.01  # seconds between two looks at the loop's thread
@@ -166,7 +167,7 @@ def _sampler(watch: _Watch) -> None:
         if not watch.in_step:
             continue
         steps = watch.steps
-        frame = sys._current_frames().get(watch.ident)
+        frame = current_frames().get(watch.ident)
         if frame is None or steps != watch.steps or not watch.in_step:
             continue
         if _starting_a_worker(frame):

@@ -23,13 +23,13 @@ import _thread
 import contextlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from grader.diagnostics import aio, explain, naming, state, timeline
 from grader.runner.protocol import Diagnosis, ProtocolError, Status
+from grader.runner.stacks import current_frames
 
 POLL = 0.05
 STALL_AFTER = 0.5  # seconds the same waits must hold, on an idle machine
@@ -217,7 +217,7 @@ def check() -> None:
         if loop is not None:
             listener(loop)
             return
-    frames = sys._current_frames()
+    frames = current_frames()
     waits = dict(state.waits)
     relevant = _relevant(set(frames))
     edges: dict[int, int] = {}
@@ -307,7 +307,7 @@ def _endless_loop() -> Diagnosis | None:
         spent = cpu - _loop_start.setdefault(wait.serial, cpu)
         if spent < LOOP_CPU_AGAIN:
             continue
-        frame = sys._current_frames().get(thread.ident)
+        frame = current_frames().get(thread.ident)
         inner = naming.user_frames(frame)
         if not inner or not naming.is_student_file(inner[0].f_code.co_filename,
                                                     state.student_dir):
@@ -318,7 +318,7 @@ def _endless_loop() -> Diagnosis | None:
             continue
         _loop_start[wait.serial] = float("inf")  # said once
         _remember(key)
-        namer = explain.Namer(sys._current_frames(), state.student_dir)
+        namer = explain.Namer(current_frames(), state.student_dir)
         entry = explain.thread_entry(thread.ident, namer, None)
         where = entry.frames[-1] if entry.frames else None
         at = (f" at line {where.line} of {where.file} (in {where.function})" if where else "")

@@ -9,7 +9,9 @@ the child, the plugin formats its own threads with their names.
 
 from __future__ import annotations
 
+import _thread
 import faulthandler
+import gc
 import os
 import signal
 import sys
@@ -22,6 +24,46 @@ from typing import IO
 
 STACK_DIR = "stacks"
 _dump_file: IO[str] | None = None
+
+_frames_lock = _thread.RLock()  # (reentrant: a signal handler of the thread may ask too)
+_collector_paused = False  # current_frames turned the garbage collector off for a moment
+
+
+def current_frames() -> dict[int, FrameType]:
+    """``sys._current_frames()``, with the garbage collector paused meanwhile.
+
+    On CPython 3.11 a collection can start inside that call, which makes frame
+    objects while it holds the interpreter's thread-list lock; a finalizer the
+    collection runs (a ``Popen``'s, closing its pipes) lets another thread take
+    the GIL, and a thread that starts or ends then waits for that lock while
+    holding the GIL: the whole process freezes, its signal handlers too
+    (CPython gh-106883; seen here as a Pool that never finished under the fork
+    start method). The grader's own calls all come here.
+    """
+    global _collector_paused
+    with _frames_lock:
+        if not gc.isenabled():
+            return sys._current_frames()
+        gc.disable()
+        _collector_paused = True
+        try:
+            return sys._current_frames()
+        finally:
+            _collector_paused = False
+            gc.enable()
+
+
+def _after_fork_in_child() -> None:
+    """A fork from another thread while the collector was paused here: the
+    child has no such call under way (and no holder of the lock)."""
+    global _frames_lock, _collector_paused
+    _frames_lock = _thread.RLock()
+    if _collector_paused:
+        _collector_paused = False
+        gc.enable()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 _student_dirs: tuple[str, ...] = ()
 
 
@@ -169,7 +211,7 @@ def format_threads(current_frame: FrameType | None = None,
     names = {t.ident: t for t in threading.enumerate()}
     blocks = []
     me = threading.get_ident()
-    for ident, frame in sys._current_frames().items():
+    for ident, frame in current_frames().items():
         if only is not None and ident not in only:
             continue
         if ident == me and current_frame is not None:

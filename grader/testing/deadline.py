@@ -4,13 +4,13 @@ the test process alive."""
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from grader.diagnostics.state import STRETCH, harness_wait
+from grader.runner.stacks import current_frames
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -39,7 +39,7 @@ _GRADER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 def stack_of(thread: threading.Thread) -> str:
     """The current stack of a live thread, innermost frame last (the grader's
     own frames left out: they are no part of the student's code)."""
-    frame = sys._current_frames().get(thread.ident or -1)
+    frame = current_frames().get(thread.ident or -1)
     if frame is None:
         return "  (no stack: the thread has ended)\n"
     entries = [e for e in traceback.extract_stack(frame) if not e.filename.startswith(_GRADER)]

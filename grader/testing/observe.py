@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from grader.runner.stacks import thread_cpu
+from grader.runner.stacks import current_frames, thread_cpu
 
 
 class PeakCounter:
@@ -64,7 +63,7 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0,
 
 
 def _position(thread: threading.Thread) -> tuple[int, int] | None:
-    frame = sys._current_frames().get(thread.ident or -1)
+    frame = current_frames().get(thread.ident or -1)
     if frame is None:
         return None
     return id(frame.f_code), frame.f_lasti

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import ctypes
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterable
 
+from grader.runner.stacks import current_frames
 from grader.testing.observe import thread_cpu_time
 
 
@@ -35,7 +35,7 @@ def stop_thread(thread: threading.Thread, exc: type[BaseException] = StoppedByTh
 
 def running_code_of(thread: threading.Thread, files: set[str]) -> bool:
     """Whether ``thread`` has a frame in one of ``files`` (real paths)."""
-    frame = sys._current_frames().get(thread.ident or -1)
+    frame = current_frames().get(thread.ident or -1)
     while frame is not None:
         if os.path.realpath(frame.f_code.co_filename) in files:
             return True
