@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT := build/demo
 comma := ,
 
-.PHONY: venv browser demo test test-pythons lint validate stress spread together bench bench-class clean
+.PHONY: venv browser demo test test-pythons lint validate stress spread together freeze bench bench-class clean
 
 $(STAMP): pyproject.toml
 	@command -v bwrap >/dev/null || (command -v apt-get >/dev/null && \
@@ -69,6 +69,11 @@ spread: venv
 
 together: venv
 	$(PY) bench/together.py
+
+## freeze: perfmp's reference graded 120 times with 300 Pools under fork each, beside
+## hogs (CPython 3.11's freeze inside sys._current_frames, gh-106883: must be 0)
+freeze: venv
+	$(PY) bench/fork_freeze.py --runs 60 --copies 2
 
 ## bench-class: a generated class of 100 students, graded in parallel (takes a while;
 ## STUDENTS=N to size it, NO_SANDBOX=1 for the warm, unsandboxed runs)

@@ -15,7 +15,7 @@ This grades perfmp's reference solution with a hidden suite of REPEAT tests,
 each making two pools under fork, COPIES gradings at once, RUNS times, beside
 a CPU hog and a memory hog, and prints how many tests froze.
 
-    python bench/fork_freeze.py --runs 100 --copies 3      # about 35 minutes
+    python bench/fork_freeze.py --runs 60 --copies 2      # make freeze: about 22 minutes
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def grade_one(course_dir: str, seed: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--copies", type=int, default=3, help="gradings at once")
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--copies", type=int, default=2, help="gradings at once")
     parser.add_argument("--repeat", type=int, default=150, help="fork tests per grading")
     parser.add_argument("--grade-one", nargs=2, metavar=("COURSE", "SEED"),
                         help=argparse.SUPPRESS)
