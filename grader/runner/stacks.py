@@ -24,6 +24,7 @@ from typing import IO
 
 STACK_DIR = "stacks"
 _dump_file: IO[str] | None = None
+_student_dirs: tuple[str, ...] = ()
 
 _frames_lock = _thread.RLock()  # (reentrant: a signal handler of the thread may ask too)
 _collector_paused = False  # current_frames turned the garbage collector off for a moment
@@ -44,9 +45,9 @@ def current_frames() -> dict[int, FrameType]:
     with _frames_lock:
         if not gc.isenabled():
             return sys._current_frames()
-        gc.disable()
-        _collector_paused = True
-        try:
+        try:  # (a signal handler that raises in between still turns it back on)
+            gc.disable()
+            _collector_paused = True
             return sys._current_frames()
         finally:
             _collector_paused = False
@@ -64,7 +65,6 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
-_student_dirs: tuple[str, ...] = ()
 
 
 def install_dump_handler(run_dir: str) -> None:
