@@ -215,6 +215,7 @@ def test_the_grader_reads_every_threads_frame_with_the_collector_paused(monkeypa
     assert seen == [False, False]
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")  # (3.12+: on purpose)
 def test_a_fork_in_the_middle_of_a_frames_read_leaves_the_child_able_to_read():
     """Another thread may fork while a grader thread reads the frames (the
     collector paused, the lock held): the child has no such read under way, so
