@@ -13,6 +13,7 @@ TEST_LIMIT = 8.0
 
 EXPECTED = {
     "thread_crash": "crash",
+    "thread_crash_seen_before_the_wait": "crash",
     "process_crash": "crash",
     "hang_holding_a_module_lock": "stall",
     "abba": "deadlock",
@@ -249,6 +250,8 @@ TIMELINES = {  # test -> (verdict, lanes it must have, the kind of event that ex
                                                      "cond-wait"),
     "test_scenarios.py::test_scenario[thread_crash]": (
         "crash", {"MainThread", "Thread-1 (_worker_that_divides)"}, "crash"),
+    "test_scenarios.py::test_scenario[thread_crash_seen_before_the_wait]": (
+        "crash", {"MainThread", "Thread-1 (_worker_that_divides)"}, "crash"),
     "test_scenarios.py::test_lost_update": ("race", set(), "stale-write"),
 }
 
@@ -283,10 +286,13 @@ def test_the_timelines_tell_what_happened_in_order(outcome):
                      ("Thread-2 (two)", "a", "Thread-1 (one)")}
     kinds = [(e.thread, e.kind) for e in events("test_scenario[lost_wakeup]")]
     assert kinds.index(("MainThread", "notify")) < kinds.index(("waiter", "cond-wait"))
-    crash = events("test_scenario[thread_crash]")
-    assert any(e.kind == "crash" and e.obj == "ZeroDivisionError" for e in crash)
-    assert any(e.thread == "MainThread" and e.kind == "get-wait" and e.obj == "results"
-               for e in crash), crash
+    for scenario in ("thread_crash", "thread_crash_seen_before_the_wait"):
+        # the crash is told once something waits (here the main thread, for its
+        # result), not at the instant of the death
+        crash = events(f"test_scenario[{scenario}]")
+        assert any(e.kind == "crash" and e.obj == "ZeroDivisionError" for e in crash)
+        assert any(e.thread == "MainThread" and e.kind == "get-wait" and e.obj == "results"
+                   for e in crash), crash
     race = [e for e in events("test_lost_update") if e.kind in ("read", "write", "stale-write")]
     assert [e.kind for e in race] == ["read", "write", "stale-write"]
     assert race[0].thread == race[2].thread != race[1].thread

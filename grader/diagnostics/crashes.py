@@ -13,8 +13,10 @@ student's code:
   ``run`` in the child, which writes the diagnosis where the main process's
   watchdog reads other processes' diagnoses.
 
-The watchdog fails the running test with it at once; the findings add it to a
-test that failed anyway.
+The watchdog fails the running test with it as soon as another thread of the
+test waits (so the verdict shows what waited for the dead thread's work; or
+after a stall window with none waiting); the findings add it to a test that
+failed anyway.
 """
 
 from __future__ import annotations

@@ -57,8 +57,8 @@ def start() -> None:
 
 
 def _restart_after_fork() -> None:
-    global listener, _last_cycle, _crashes_seen
-    listener, _last_cycle, _crashes_seen = None, None, len(state.crashes)
+    global listener, _last_cycle, _crashes_seen, _held_crash
+    listener, _last_cycle, _crashes_seen, _held_crash = None, None, len(state.crashes), None
     _spawn()
 
 
@@ -164,6 +164,38 @@ def _new_crash() -> Diagnosis | None:
     return next((d for test, d in fresh if test == state.current_test), None)
 
 
+_held_crash: tuple[Diagnosis, str, float] | None = None  # (crash, its test, seen at)
+
+
+def _crash_to_report() -> Diagnosis | None:
+    """A thread's crash in the running test, once another thread of the test
+    waits (for the dead thread's work, as a rule: the verdict shows that wait)
+    or a stall window has passed with none waiting; never at the instant of the
+    death, when whether the main thread has begun its wait yet is luck."""
+    global _held_crash
+    fresh = _new_crash()
+    if fresh is not None and _held_crash is None:
+        _held_crash = (fresh, state.current_test, time.monotonic())
+    if _held_crash is None:
+        return None
+    crash, test, since = _held_crash
+    if test != state.current_test:
+        _held_crash = None  # the test ended first (the findings keep it)
+        return None
+    if not (_someone_waits() or time.monotonic() - since > STALL_AFTER + LAG_FACTOR * _lag):
+        return None
+    _held_crash = None
+    return crash
+
+
+def _someone_waits() -> bool:
+    """Whether a thread of the running test (or the test itself) is blocked."""
+    if state.harness:
+        return True
+    threads = _relevant(set(state.waits))
+    return any(_blocked(state.waits.get(i)) for i in threads if i not in state.starting)
+
+
 def skip_old_news() -> None:
     """What other processes wrote before now is not this process's news (an
     earlier attempt's child wrote it)."""
@@ -209,7 +241,7 @@ def check() -> None:
             listener(news if news.kind is Status.CRASH else
                      news.with_summary("In a child process: " + news.summary))
             return
-        crash = _new_crash()
+        crash = _crash_to_report()
         if crash is not None:
             listener(timeline.redrawn(crash))  # with what waits for the dead thread
             return
