@@ -15,7 +15,6 @@ to go that way.
 
 from __future__ import annotations
 
-import sys
 import threading
 import types
 from typing import Any
@@ -90,9 +89,6 @@ def patch_late_condition(monkeypatch: Any, module: types.ModuleType,
     class LateCondition(base):  # type: ignore[misc,valid-type]
         def __init__(self, lock: Any = None) -> None:
             super().__init__(lock)
-            if hasattr(self, "_site"):  # the grader names it where the student made it
-                caller = sys._getframe(1)
-                self._site = f"{caller.f_code.co_filename}:{caller.f_lineno}"
             self._take = self.acquire
             self.acquire = self._late_acquire
 
