@@ -33,9 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from stress import HOGS  # noqa: E402
+from hogs import beside  # noqa: E402
 
 from grader.course import load_course  # noqa: E402
 from grader.model import Status  # noqa: E402
@@ -89,8 +88,6 @@ def main() -> int:
         grade_one(args.grade_one[0], int(args.grade_one[1]))
         return 0
     scratch = Path(tempfile.mkdtemp(prefix="fork-freeze-"))
-    hogs = [subprocess.Popen([sys.executable, "-c", HOGS[kind].format(mb=2048)])
-            for kind in ("cpu", "mem")]
     frozen = graded = tests = 0
     start = time.monotonic()
     try:
@@ -102,7 +99,7 @@ def main() -> int:
             count, bad = json.loads(out.stdout.splitlines()[-1])
             return count, bad
 
-        with ThreadPoolExecutor(args.copies) as pool:
+        with beside(["cpu", "mem"]), ThreadPoolExecutor(args.copies) as pool:
             for run in range(args.runs):
                 for count, bad in pool.map(one, range(run * args.copies,
                                                       (run + 1) * args.copies)):
@@ -114,9 +111,6 @@ def main() -> int:
                       f"{tests} tests, {frozen} wrong, "
                       f"{time.monotonic() - start:.0f} s", flush=True)
     finally:
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{frozen} wrong verdicts in {graded} gradings of perfmp's reference solution "
           f"({2 * args.repeat} pools under fork each, {args.copies} at once, beside a CPU "

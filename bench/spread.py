@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hogs import beside  # noqa: E402
+
 from grader.course import load_course  # noqa: E402
 from grader.validate import STUB, WRONG, grade_cases, wrong_cases  # noqa: E402
-
-HOG = "while True: pass"
 
 
 def main() -> int:
@@ -40,18 +39,13 @@ def main() -> int:
     cases = [c for c in wrong_cases(course) if c.kind in (WRONG, STUB)
              and (only is None or c.slug in only)]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    hog = subprocess.Popen([sys.executable, "-c", HOG]) if args.hog else None
     start = time.monotonic()
     gradings = []
-    try:
+    with beside(["cpu"] if args.hog else []):
         for run in range(args.runs):
             gradings.append(grade_cases(course, cases, seed=0, jobs=args.jobs))
             print(f"grading {run + 1} of {args.runs} done after "
                   f"{time.monotonic() - start:.0f} s", flush=True)
-    finally:
-        if hog is not None:
-            hog.kill()
-            hog.wait()
     uneven = 0
     print(f"\n{'case':<45} {'scores':<40} spread")
     for case in cases:
@@ -67,8 +61,8 @@ def main() -> int:
                             for r in results]
                 if len(set(statuses)) > 1:
                     print(f"    {name}: {' '.join(statuses)}")
-    beside = " with a CPU hog beside" if hog else ""
-    print(f"\n{len(cases)} cases graded {args.runs} times{beside} in "
+    loaded = " with a CPU hog beside" if args.hog else ""
+    print(f"\n{len(cases)} cases graded {args.runs} times{loaded} in "
           f"{time.monotonic() - start:.0f} s: {uneven} with a spread above 0")
     return 1 if uneven else 0
 

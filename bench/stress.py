@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,18 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hogs import beside  # noqa: E402
+
 from grader.course import load_course  # noqa: E402
 from grader.model import Status  # noqa: E402
 from grader.validate import SOLUTION, grade_cases, solution_case, stub_case  # noqa: E402
-
-HOGS = {
-    "cpu": "while True: pass",
-    # rewrites every page of a large block, over and over: resident memory and
-    # memory-bandwidth pressure
-    "mem": ("b = bytearray({mb} << 20)\nwhile True:\n"
-            "    for i in range(0, len(b), 4096): b[i] = (b[i] + 1) & 255"),
-}
-
 
 FAILURES = ROOT / "build" / "stress-failures.txt"
 
@@ -59,14 +51,12 @@ def main() -> int:
     course = load_course(ROOT)
     exercises = course.select(args.only.split(",") if args.only else None)
     cases = [make(e) for e in exercises for make in (solution_case, stub_case)]
-    # a SIGTERM ends the hogs too (the finally below runs)
+    # a SIGTERM ends the hogs too (they end with the block below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    hogs = [subprocess.Popen([sys.executable, "-c", HOGS[kind].format(mb=args.hog_mb)])
-            for kind in filter(None, args.hog.split(","))]
     passed = dict.fromkeys((e.slug for e in exercises), 0)
     failed = dict(passed)
     start = time.monotonic()
-    try:
+    with beside(filter(None, args.hog.split(",")), args.hog_mb) as hogs:
         for run in range(args.runs):
             results = grade_cases(course, cases, seed=run, jobs=args.jobs)
             for case, result in results.items():
@@ -82,18 +72,14 @@ def main() -> int:
                                              for t in result.tests if t.hidden)
             print(f"run {run + 1} of {args.runs} done after {time.monotonic() - start:.0f} s",
                   flush=True)
-    finally:
-        for hog in hogs:
-            hog.kill()
-            hog.wait()
     print(f"\n{'exercise':<12} {'solution passed':>16} {'stub failed':>12}")
     for slug in passed:
         print(f"{slug:<12} {passed[slug]:>12}/{args.runs:<3} {failed[slug]:>8}/{args.runs:<3}")
     bad = sum(args.runs - n for n in passed.values()) + sum(args.runs - n
                                                            for n in failed.values())
-    beside = f" (with hogs beside: {args.hog})" if hogs else ""
+    loaded = f" (with hogs beside: {args.hog})" if hogs else ""
     print(f"{'wrong verdicts':<12} {bad} in {len(cases) * args.runs} gradings, "
-          f"{time.monotonic() - start:.0f} s{beside}")
+          f"{time.monotonic() - start:.0f} s{loaded}")
     return 1 if bad else 0
 
 

@@ -22,9 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from hogs import beside  # noqa: E402
 from verdicts import compare  # noqa: E402
-
-HOG = "while True: pass"
 
 
 def grading(out: Path) -> subprocess.Popen[bytes]:
@@ -46,16 +45,11 @@ def main() -> int:
             return 1
         alone = time.monotonic() - start
         print(f"alone: {alone:.0f} s", flush=True)
-        hogs = [subprocess.Popen([sys.executable, "-c", HOG]) for _ in range(args.hogs)]
-        try:
+        with beside(["cpu"] * args.hogs):
             start = time.monotonic()
             runs = [grading(folder / f"together-{i}.json") for i in range(args.gradings)]
             codes = [run.wait() for run in runs]
             together = time.monotonic() - start
-        finally:
-            for hog in hogs:
-                hog.kill()
-                hog.wait()
         base = json.loads((folder / "alone.json").read_text())
         differing = 0
         for i, code in enumerate(codes):
