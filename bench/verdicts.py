@@ -33,7 +33,9 @@ CLASS = ROOT / "examples" / "class"
 
 def summary(results: list) -> dict[str, dict]:
     return {r.student: {slug: {"score": ex.score, "status": str(ex.status),
-                               "tests": {t.name: str(t.status) for t in ex.tests}}
+                               "tests": {t.name: str(t.status) for t in ex.tests},
+                               "why": {t.name: t.message for t in ex.tests
+                                       if str(t.status) != "passed"}}
                         for slug, ex in r.exercises.items() if str(ex.status) != "missing"}
             for r in results}
 
@@ -82,10 +84,22 @@ def compare(old: dict, new: dict) -> list[str]:
             a, b = old.get(group, {}).get(student, {}), new.get(group, {}).get(student, {})
             for slug in sorted(set(a) | set(b)):
                 x, y = a.get(slug), b.get(slug)
-                if x != y:
+                if verdict(x) != verdict(y):
                     differences.append(f"{group} {student} {slug}: {describe(x)} -> "
-                                       f"{describe(y)}")
+                                       f"{describe(y)}{reasons(x, y)}")
     return differences
+
+
+def verdict(entry: dict | None) -> dict | None:
+    """What must not change between gradings: scores and statuses, not the words."""
+    return None if entry is None else {k: v for k, v in entry.items() if k != "why"}
+
+
+def reasons(old: dict | None, new: dict | None) -> str:
+    """The messages of tests that failed in only one of the two gradings."""
+    a, b = (old or {}).get("why", {}), (new or {}).get("why", {})
+    return "".join(f"\n      {name.split('::')[-1]}: {(a.get(name) or b[name])[:600]}"
+                   for name in sorted(set(a) ^ set(b)))
 
 
 def describe(entry: dict | None) -> str:

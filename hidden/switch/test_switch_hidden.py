@@ -1,19 +1,25 @@
 """Hidden tests for the switch exercise.
 
 The interval tests read sys.getswitchinterval() inside and after the block. The
-heartbeat tests compare medians of interleaved repeats with wide margins: a
-CPU-bound work() keeps the GIL for a whole switch interval before the heartbeat
-thread gets a turn, so a long interval (150 ms) gives gaps of about 150 ms and a
-short one (0.5 ms) gaps of a few ms.
+heartbeat tests compare wall-clock gaps with wide margins: a CPU-bound work()
+keeps the GIL for a whole switch interval before the heartbeat thread gets a
+turn, so a long interval (150 ms) gives gaps of about 150 ms and a short one
+(0.5 ms) gaps of a few ms. A busy machine only ever adds to a gap (the whole
+process, or the heartbeat thread alone, waits for a CPU: over 100 ms was seen
+beside two gradings and four CPU hogs), so each gap is judged by the lowest of
+interleaved repeats, and repeats go on (up to ROUNDS) while a busy machine may
+be what hides the right answer. The mistakes these tests catch (the total time
+instead of the longest gap, a heartbeat that does not beat during the work or
+does not sleep between beats) fail every repeat.
 """
 
 from __future__ import annotations
 
 import functools
-import statistics
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 import switch
@@ -22,6 +28,7 @@ from grader.testing import call_with_deadline, wait_until
 from grader.testing.tasks import spin
 
 LONG, SHORT = 0.15, 0.0005
+ROUNDS = 3, 7  # at least, at most: repeats go on only while the verdict would be "fail"
 
 pytestmark = pytest.mark.timeout_s(60)
 
@@ -140,35 +147,55 @@ def gap(work, what: str) -> float:
     return float(result)
 
 
+def rounds(measure: Callable[[], None], good: Callable[[], bool]) -> int:
+    """Run ``measure`` ROUNDS[0] times, then again while ``good()`` is false, up to
+    ROUNDS[1] times in all: noise only lengthens gaps, so more repeats can only
+    bring a right answer's lowest gap down to its true value. Returns the count."""
+    done = 0
+    while done < ROUNDS[0] or (done < ROUNDS[1] and not good()):
+        measure()
+        done += 1
+    return done
+
+
+@pytest.mark.lesson
 @pytest.mark.cpu_sensitive
 def test_long_interval_gives_longer_gaps():
     work = functools.partial(spin, 0.35)  # CPU-bound: keeps the GIL until forced to switch
     longs, shorts = [], []
-    for _ in range(3):
+
+    def measure() -> None:
         sys.setswitchinterval(LONG)
         longs.append(gap(work, "max_heartbeat_gap(spin) with a 150 ms interval"))
         sys.setswitchinterval(SHORT)
         shorts.append(gap(work, "max_heartbeat_gap(spin) with a 0.5 ms interval"))
-    long_gap, short_gap = statistics.median(longs), statistics.median(shorts)
-    assert long_gap >= 0.5 * LONG and long_gap > 2.5 * short_gap, (
-        f"while a CPU-bound work() ran, the heartbeat's longest gap was {long_gap * 1000:.1f} ms "
-        f"(median) with a 150 ms switch interval and {short_gap * 1000:.1f} ms with 0.5 ms. "
-        "Expected about 150 ms and a few ms: the work keeps the GIL for a whole interval before "
-        "the heartbeat thread gets a turn. Does the heartbeat thread record a time at every "
-        "beat (time.perf_counter()), beat while work() runs in the calling thread, and do you "
-        "return the largest difference between consecutive beats?"
+
+    def good() -> bool:
+        return min(longs) >= 0.5 * LONG and min(longs) > 2.5 * min(shorts)
+
+    n = rounds(measure, good)
+    assert good(), (
+        f"while a CPU-bound work() ran, the heartbeat's longest gap was {min(longs) * 1000:.1f} ms "
+        f"with a 150 ms switch interval and {min(shorts) * 1000:.1f} ms with 0.5 ms (the lowest "
+        f"of {n} runs each). Expected about 150 ms and a few ms: the work keeps the GIL for a "
+        "whole interval before the heartbeat thread gets a turn. Does the heartbeat thread "
+        "record a time at every beat (time.perf_counter()), beat while work() runs in the "
+        "calling thread, and do you return the largest difference between consecutive beats?"
     )
 
 
 @pytest.mark.cpu_sensitive
 def test_blocking_work_lets_the_heartbeat_run():
     sys.setswitchinterval(LONG)
-    gaps = [gap(functools.partial(time.sleep, 0.15), "max_heartbeat_gap(time.sleep)")
-            for _ in range(3)]
-    assert statistics.median(gaps) < 0.6 * LONG, (
+    gaps: list[float] = []
+    n = rounds(lambda: gaps.append(gap(functools.partial(time.sleep, 0.15),
+                                       "max_heartbeat_gap(time.sleep)")),
+               lambda: min(gaps) < 0.6 * LONG)
+    assert min(gaps) < 0.6 * LONG, (
         f"work() only slept (time.sleep releases the GIL), yet the heartbeat's longest gap "
-        f"was {statistics.median(gaps) * 1000:.1f} ms (median): the heartbeat should beat about "
-        "every `period` while the work sleeps. Does the heartbeat sleep `period` between beats?"
+        f"was {min(gaps) * 1000:.1f} ms (the lowest of {n} runs): the heartbeat should beat "
+        "about every `period` while the work sleeps. Does the heartbeat sleep `period` between "
+        "beats?"
     )
 
 
