@@ -98,7 +98,7 @@ def verdict(entry: dict | None) -> dict | None:
 def reasons(old: dict | None, new: dict | None) -> str:
     """The messages of tests that failed in only one of the two gradings."""
     a, b = (old or {}).get("why", {}), (new or {}).get("why", {})
-    return "".join(f"\n      {name.split('::')[-1]}: {(a.get(name) or b[name])[:600]}"
+    return "".join(f"\n      {name.split('::')[-1]}: {(a[name] if name in a else b[name])[:600]}"
                    for name in sorted(set(a) ^ set(b)))
 
 
